@@ -1,0 +1,3 @@
+"""flashgen: turn Markdown study notes into spaced-repetition material."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,553 @@
+"""Document -> cards, through an ordered list of small, named, pure rules.
+
+Adding a card kind = writing a function ``(Note) -> Iterable[Card]`` and listing it in RULES.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from flashgen import i18n
+from flashgen.model import (
+    PATH_SEP,
+    Block,
+    Body,
+    Card,
+    Document,
+    Inline,
+    ListBlock,
+    ListItem,
+    Options,
+    Paragraph,
+    Point,
+    Points,
+    Section,
+    SourceRef,
+    Span,
+    Table,
+    Text,
+    plain,
+)
+from flashgen.text import collapse
+
+log = logging.getLogger("flashgen")
+
+
+# --- the note as the rules see it -------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A section with what the rules need to know about where it sits."""
+
+    section: Section
+    """The section."""
+    path: tuple[str, ...]
+    """Titles from the top section down to this one."""
+    resource: bool
+    """Under a resources / reading-list heading."""
+    quiz: bool
+    """Titled as a quiz (or under one)."""
+
+
+@dataclass(frozen=True)
+class Note:
+    """A parsed document plus derived facts shared by the rules."""
+
+    doc: Document
+    reverse: bool = False
+
+    @cached_property
+    def lang(self) -> i18n.Language:
+        return i18n.get(self.doc.lang)
+
+    @cached_property
+    def places(self) -> tuple[Place, ...]:
+        out: list[Place] = []
+
+        def walk(s: Section, parent: tuple[str, ...], res: bool, quiz: bool) -> None:
+            path = (*parent, s.title)
+            res = res or _has_word(s.title, self._resource_words)
+            quiz = quiz or _has_word(s.title, self._quiz_words)
+            out.append(Place(s, path, res, quiz))
+            for child in s.children:
+                walk(child, path, res, quiz)
+
+        for s in self.doc.sections:
+            walk(s, (), False, False)
+        return tuple(out)
+
+    @cached_property
+    def _resource_words(self) -> frozenset[str]:
+        return self.lang.resource_words | i18n.EN.resource_words
+
+    @cached_property
+    def _quiz_words(self) -> frozenset[str]:
+        return self.lang.quiz_words | i18n.EN.quiz_words
+
+    def study_blocks(self) -> Iterator[tuple[tuple[str, ...], Block]]:
+        """Blocks that hold study material (not resources, not quizzes), with their path."""
+        for b in self.doc.blocks:
+            yield (), b
+        for p in self.places:
+            if not (p.resource or p.quiz):
+                for b in p.section.blocks:
+                    yield p.path, b
+
+    def card(self, kind: str, prompt: str, front: Body, back: Body,
+             path: tuple[str, ...], ref: SourceRef, **kw: object) -> Card:
+        return Card(kind=kind, prompt=prompt, front=front, back=back, context=path, ref=ref,
+                    tags=self.doc.tags, **kw)  # type: ignore[arg-type]
+
+
+def _has_word(title: str, vocabulary: frozenset[str]) -> bool:
+    return any(w in vocabulary for w in i18n.words(title))
+
+
+def _is_link_list(block: ListBlock) -> bool:
+    linked = sum(1 for it in block.items if any(s.style == "link" for s in it.text))
+    return linked * 2 >= len(block.items)
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip(" \t*_)»\"'”").endswith(("?", "？", "؟"))
+
+
+def _is_question_list(block: ListBlock) -> bool:
+    asked = sum(1 for it in block.items if _is_question(plain(it.text)))
+    return asked * 2 > len(block.items)
+
+
+def _to_point(item: ListItem) -> Point:
+    kids = tuple(_to_point(k) for lst in item.children for k in lst.items)
+    return Point(item.text, kids)
+
+
+def _point_text(point: Point) -> str:
+    return " ".join([plain(point.text), *(_point_text(c) for c in point.children)])
+
+
+def _row_point(table: Table, row: tuple[Inline, ...]) -> Point:
+    rest = [plain(c) for c in row[1:] if plain(c)]
+    if not rest:
+        return Point(row[0])
+    return Point((*row[0], Span(" — "), Span("; ".join(rest))))
+
+
+def _span_text(text: str) -> Inline:
+    return (Span(text),)
+
+
+# --- rules -----------------------------------------------------------------
+
+
+def section_cards(note: Note) -> Iterator[Card]:
+    """A heading whose own content is a list of points: name its points."""
+    for p in note.places:
+        if p.resource or p.quiz:
+            continue
+        parts: list[Text | Points] = []
+        count = 0
+        for b in p.section.blocks:
+            if isinstance(b, ListBlock) and not (_is_link_list(b) or _is_question_list(b)):
+                pts = tuple(_to_point(it) for it in b.items if plain(it.text).strip() or it.children)
+                parts.append(Points(pts, b.ordered))
+                count += len(pts)
+            elif isinstance(b, Table) and b.rows:
+                pts = tuple(_row_point(b, r) for r in b.rows if plain(r[0]))
+                parts.append(Points(pts))
+                count += len(pts)
+            elif isinstance(b, Paragraph):
+                parts.append(Text(b.text))
+        if not count:
+            continue
+        prompt = PATH_SEP.join(p.path[-2:])
+        front = (
+            Text(_span_text(prompt)),
+            Text(_span_text(note.lang.section_hint.format(n=count)), "hint"),
+        )
+        yield note.card("section", prompt, front, tuple(parts), p.path, p.section.ref)
+
+
+def list_cards(note: Note) -> Iterator[Card]:
+    """A heading with two or more point sections under it: recall them all."""
+    with_points = {c.ref for c in section_cards(note)}
+    for p in note.places:
+        if p.resource or p.quiz:
+            continue
+        kids = [c for c in p.section.children if c.ref in with_points]
+        if len(kids) < 2:
+            continue
+        prompt = note.lang.list_prompt.format(n=len(kids), topic=p.section.title)
+        back = (Points(tuple(Point(_span_text(c.title)) for c in kids), ordered=True),)
+        yield note.card("list", prompt, (Text(_span_text(prompt)),), back, p.path, p.section.ref)
+
+
+def _tables(note: Note) -> Iterator[tuple[tuple[str, ...], Table]]:
+    for path, b in note.study_blocks():
+        if isinstance(b, Table):
+            yield path, b
+
+
+def _asked_columns(table: Table, row: tuple[Inline, ...]) -> list[tuple[str, Inline]]:
+    return [(plain(h), c) for h, c in zip(table.header[1:], row[1:], strict=False) if plain(c)]
+
+
+def table_cards(note: Note) -> Iterator[Card]:
+    """One card per table row: its other columns, asked by its first cell."""
+    lang = note.lang
+    for path, table in _tables(note):
+        key_header = plain(table.header[0])
+        for row, ref in zip(table.rows, table.row_refs, strict=False):
+            key = plain(row[0])
+            asked = _asked_columns(table, row)
+            if not key or not asked:
+                continue
+            columns = i18n.join_names([h for h, _ in asked], lang)
+            prompt = lang.table_prompt.format(key=key, key_header=key_header, columns=columns)
+            if len(asked) == 1:
+                back: Body = (Text(asked[0][1]),)
+            else:
+                back = (Points(tuple(Point((Span(h + ": ", "strong"), *c)) for h, c in asked)),)
+            reverse = None
+            if note.reverse:
+                values = "; ".join(plain(c) for _, c in asked)
+                ask = lang.table_reverse.format(key_header=key_header, values=values)
+                reverse = ((Text(_span_text(ask)),), (Text(row[0]),))
+            yield note.card("table", prompt, (Text(_span_text(prompt)),), back, path, ref,
+                            reverse=reverse)
+
+
+def mcq_cards(note: Note) -> Iterator[Card]:
+    """Which row matches these cells? Distractors come from the same column."""
+    lang = note.lang
+    for path, table in _tables(note):
+        keys = [plain(r[0]) for r in table.rows]
+        distinct = list(dict.fromkeys(k for k in keys if k))
+        if len(distinct) < 3:
+            continue
+        key_header = plain(table.header[0])
+        for i, (row, ref) in enumerate(zip(table.rows, table.row_refs, strict=False)):
+            key = keys[i]
+            asked = _asked_columns(table, row)
+            if not key or not asked:
+                continue
+            values = "; ".join(plain(c) for _, c in asked)
+            prompt = lang.mcq_prompt.format(key_header=key_header, values=values)
+            others = [k for k in distinct if k != key]
+            start = i % len(others)
+            options = [key, *(others[start:] + others[:start])[:3]]
+            seed = int(hashlib.sha256(prompt.encode()).hexdigest(), 16)
+            options.sort(key=lambda o: hashlib.sha256(f"{seed}:{o}".encode()).digest())
+            answer = options.index(key)
+            front = (Text(_span_text(prompt)), Options(tuple(options)))
+            back = (Options(tuple(options), answer),)
+            yield note.card("mcq", prompt, front, back, path, ref)
+
+
+# questions ------------------------------------------------------------------
+
+_ANSWER_SPLIT = re.compile(r"^\s*(?:[-–—:→=]+|\b)\s*")
+
+
+def _label(span: Span, labels: Iterable[str]) -> bool:
+    """A bold ``Q:`` / ``A:`` style label (the colon may sit outside the bold)."""
+    return span.style == "strong" and span.text.strip().rstrip(":").strip().lower() in labels
+
+
+def _strip_colon(text: Inline) -> Inline:
+    if text and text[0].style == "":
+        head = text[0].text.lstrip().removeprefix(":").lstrip()
+        return ((Span(head),) if head else ()) + text[1:]
+    return text
+
+
+def _qa_pair(text: Inline, note: Note) -> tuple[str, Inline] | None:
+    """Split ``**Q:** question **A:** answer``; the answer may be empty (given later)."""
+    qs = (*note.lang.question_labels, *i18n.EN.question_labels)
+    ans = (*note.lang.answer_labels, *i18n.EN.answer_labels)
+    spans = [s for s in text if s.text.strip() or s.style == ""]
+    if not spans or spans[0].style != "strong" or not _label(spans[0], qs):
+        return None
+    question: list[Span] = []
+    answer: list[Span] = []
+    target = question
+    for s in spans[1:]:
+        if target is question and s.style == "strong" and _label(s, ans):
+            target = answer
+            continue
+        target.append(s)
+    q = collapse(plain(_strip_colon(tuple(question))))
+    return (q, _strip_colon(tuple(answer))) if q else None
+
+
+def _answer_label(text: Inline, note: Note) -> Inline | None:
+    ans = (*note.lang.answer_labels, *i18n.EN.answer_labels)
+    spans = [s for s in text if s.text.strip()]
+    if spans and spans[0].style == "strong" and _label(spans[0], ans):
+        rest = list(text)
+        rest.remove(spans[0])
+        return _strip_colon(tuple(rest))
+    return None
+
+
+def _split_inline_answer(item: ListItem) -> tuple[str, Inline]:
+    """``What is X? It is Y`` -> ("What is X?", "It is Y")."""
+    text = plain(item.text)
+    cut = max(text.rfind("?"), text.rfind("？"))
+    question = collapse(text[: cut + 1])
+    rest = _ANSWER_SPLIT.sub("", text[cut + 1 :], count=1).strip()
+    return question, (_span_text(rest) if rest else ())
+
+
+def question_cards(note: Note) -> Iterator[Card]:
+    """Every quiz question the note asks, with the note's answer or the passages that answer it."""
+    index = _PassageIndex(note)
+    seen: set[str] = set()
+
+    def emit(q: str, answer: Body, path: tuple[str, ...], ref: SourceRef) -> Iterator[Card]:
+        if not q or q in seen:
+            return
+        seen.add(q)
+        if not answer:
+            answer = index.answer(q)
+        if not answer:
+            log.warning("%s: question %r: no answer in the note and no passage matches it; "
+                        "no card made", ref, q)
+            return
+        yield note.card("question", q, (Text(_span_text(q)),), answer, path, ref)
+
+    blocks: list[tuple[tuple[str, ...], bool, Block]] = [((), False, b) for b in note.doc.blocks]
+    for p in note.places:
+        if not p.resource:
+            blocks.extend((p.path, p.quiz, b) for b in p.section.blocks)
+    pending: tuple[str, tuple[str, ...], SourceRef] | None = None
+    for path, quiz, b in blocks:
+        if isinstance(b, Paragraph):
+            if pending is not None:
+                given = _answer_label(b.text, note)
+                if given is not None:
+                    yield from emit(pending[0], (Text(given),), pending[1], pending[2])
+                    pending = None
+                    continue
+                yield from emit(pending[0], (), pending[1], pending[2])
+                pending = None
+            pair = _qa_pair(b.text, note)
+            if pair is not None:
+                q, a = pair
+                if a:
+                    yield from emit(q, (Text(a),), path, b.ref)
+                else:
+                    pending = (q, path, b.ref)
+            continue
+        if pending is not None:
+            yield from emit(pending[0], (), pending[1], pending[2])
+            pending = None
+        if not isinstance(b, ListBlock) or _is_link_list(b):
+            continue
+        for item in b.items:
+            text = plain(item.text)
+            pair = _qa_pair(item.text, note)
+            if pair is not None:
+                q, a = pair
+            elif _is_question(text) or (quiz and "?" in text):
+                q, a = _split_inline_answer(item)
+            elif quiz:
+                q, a = collapse(text), ()
+            else:
+                continue
+            back: Body = (Text(a),) if a else ()
+            if item.children:
+                back = (Points(tuple(_to_point(k) for lst in item.children for k in lst.items)),)
+            yield from emit(q, back, path, item.ref)
+    if pending is not None:
+        yield from emit(pending[0], (), pending[1], pending[2])
+
+
+@dataclass(frozen=True, slots=True)
+class _Passage:
+    point: Point
+    path: tuple[str, ...]
+    terms: frozenset[str]
+    title_terms: frozenset[str]
+
+
+def _terms(text: str, stop: frozenset[str]) -> frozenset[str]:
+    """Content words, crudely stemmed (first four letters), for matching across word forms."""
+    out = set()
+    for w in i18n.words(text):
+        for part in w.split("-"):
+            if len(part) >= 3 and part not in stop:
+                out.add(part[:4])
+    return frozenset(out)
+
+
+class _PassageIndex:
+    """Points, rows and paragraphs of the note, searchable by a question's words."""
+
+    def __init__(self, note: Note) -> None:
+        self.stop = note.lang.stopwords | i18n.EN.stopwords
+        self.hint = note.lang.passages_hint
+        self.passages: list[_Passage] = []
+
+        def add(point: Point, path: tuple[str, ...]) -> None:
+            terms = _terms(_point_text(point), self.stop)
+            if terms:
+                title = _terms(" ".join(path[-1:]), self.stop)
+                self.passages.append(_Passage(point, path, terms, title))
+
+        def add_items(items: Iterable[ListItem], path: tuple[str, ...]) -> None:
+            for it in items:
+                if _is_question(plain(it.text)):
+                    continue
+                if it.children and plain(it.text).rstrip().endswith(":"):
+                    add(_to_point(it), path)  # a lead-in: its sub-points are the passage
+                    continue
+                add(Point(it.text), path)
+                for lst in it.children:
+                    add_items(lst.items, path)
+
+        for path, b in note.study_blocks():
+            if isinstance(b, Paragraph) and not _is_question(plain(b.text)):
+                add(Point(b.text), path)
+            elif isinstance(b, ListBlock) and not _is_link_list(b):
+                add_items(b.items, path)
+            elif isinstance(b, Table):
+                for row in b.rows:
+                    add(_row_point(b, row), path)
+        df: Counter[str] = Counter()
+        for p in self.passages:
+            df.update(p.terms | p.title_terms)
+        n = len(self.passages) or 1
+        self.idf = {t: math.log((n + 1) / c) for t, c in df.items()}
+        self.avg = sum(len(p.terms) for p in self.passages) / n
+
+    def answer(self, question: str) -> Body:
+        """The best-matching passages: rare shared words count most, long passages are damped."""
+        q = _terms(question, self.stop)
+        scored = []
+        for i, p in enumerate(self.passages):
+            # squared IDF favours the question's rare words over the note's topic words; a
+            # word in the section title says the whole section is about it
+            score = sum(self.idf[t] ** 2 for t in q & p.terms)
+            score += sum(self.idf[t] ** 2 for t in q & p.title_terms)
+            score /= 0.75 + 0.25 * len(p.terms) / self.avg
+            if score > 0:
+                scored.append((score, i))
+        if not scored:
+            return ()
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        best = scored[0][0]
+        chosen = sorted(i for s, i in scored[:3] if s >= 0.5 * best)
+        parts: list[Text | Points] = [Text(_span_text(self.hint), "hint")]
+        for i in chosen:
+            p = self.passages[i]
+            if p.path:
+                parts.append(Text(_span_text(PATH_SEP.join(p.path[-2:])), "where"))
+            parts.append(Points((p.point,)))
+        return tuple(parts)
+
+
+# cloze ------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…。])\s+")
+
+
+def _sentences(text: Inline) -> list[Inline]:
+    """Split an inline into sentences, keeping spans (a bold phrase never splits)."""
+    out: list[list[Span]] = [[]]
+    for s in text:
+        if s.style:
+            out[-1].append(s)
+            continue
+        pieces = _SENTENCE_END.split(s.text)
+        for k, piece in enumerate(pieces):
+            if k:
+                out.append([])
+            if piece:
+                out[-1].append(Span(piece))
+    return [tuple(x) for x in out if plain(tuple(x)).strip()]
+
+
+def _cloze(sentence: Inline, prefix: str) -> tuple[Inline, str] | None:
+    phrases = [s for s in sentence if s.style == "strong" and len(s.text.strip()) >= 2
+               and not s.text.strip().endswith(":")]
+    if not phrases:
+        return None
+    letters = sum(len(s.text.strip()) for s in sentence)
+    hidden = sum(len(s.text.strip()) for s in phrases)
+    spans = [Span(s.text, "cloze") if s in phrases else Span(s.text, "" if s.style == "strong"
+             else s.style, s.href) for s in sentence]
+    if hidden >= 0.8 * letters:
+        if not prefix:
+            return None
+        spans.insert(0, Span(prefix.rstrip() + " "))
+    first = spans[0]
+    spans[0] = Span(first.text.lstrip(), first.style, first.href)
+    masked = collapse("".join("[…]" if s.style == "cloze" else s.text for s in spans))
+    return tuple(spans), masked
+
+
+def cloze_cards(note: Note) -> Iterator[Card]:
+    """Bold phrases inside points and paragraphs, hidden in their sentence."""
+
+    def from_inline(text: Inline, prefix: str, path: tuple[str, ...], ref: SourceRef):
+        for sentence in _sentences(text):
+            made = _cloze(sentence, prefix)
+            if made is None:
+                continue
+            spans, masked = made
+            extra = (Text(_span_text(PATH_SEP.join(path[-2:])), "context"),) if path else ()
+            yield note.card("cloze", masked, (Text(spans),), extra, path, ref)
+
+    def from_items(items: Iterable[ListItem], parent: str, path: tuple[str, ...]):
+        for it in items:
+            yield from from_inline(it.text, parent, path, it.ref)
+            for lst in it.children:
+                yield from from_items(lst.items, plain(it.text), path)
+
+    for path, b in note.study_blocks():
+        title = (path[-1] + ":") if path else ""
+        if isinstance(b, Paragraph):
+            yield from from_inline(b.text, title, path, b.ref)
+        elif isinstance(b, ListBlock) and not _is_link_list(b):
+            yield from from_items(b.items, title, path)
+
+
+RULES: list[tuple[str, Callable[[Note], Iterable[Card]]]] = [
+    ("section", section_cards),
+    ("list", list_cards),
+    ("table", table_cards),
+    ("question", question_cards),
+    ("cloze", cloze_cards),
+    ("mcq", mcq_cards),
+]
+KINDS = tuple(name for name, _ in RULES)
+
+
+def derive(doc: Document, *, reverse: bool = False,
+           kinds: Iterable[str] | None = None) -> tuple[Card, ...]:
+    """All cards for ``doc`` in rule order; prompts made unique within the note."""
+    note = Note(doc, reverse=reverse)
+    wanted = set(kinds) if kinds is not None else set(KINDS)
+    cards: list[Card] = []
+    seen: Counter[tuple[str, str]] = Counter()
+    for name, rule in RULES:
+        if name not in wanted:
+            continue
+        for card in rule(note):
+            key = (card.kind, card.prompt)
+            seen[key] += 1
+            if seen[key] > 1:
+                from dataclasses import replace
+
+                card = replace(card, prompt=f"{card.prompt} ({seen[key]})")
+            cards.append(card)
+    return tuple(cards)

@@ -1,0 +1,165 @@
+"""Deck -> .apkg with genanki: fixed note types, stable GUIDs, sub-decks per section."""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flashgen.export.files import atomic_path
+from flashgen.export.ids import deck_id, note_guid, subdeck, tags
+from flashgen.export.render import body_html
+from flashgen.model import PATH_SEP, Card, Deck, Options
+
+if TYPE_CHECKING:
+    import genanki
+
+# Fixed forever: Anki matches note types by ID, so changing one forks every user's notes.
+BASIC_MODEL_ID = 1736510001
+CLOZE_MODEL_ID = 1736510002
+MCQ_MODEL_ID = 1736510003
+
+CSS = """\
+.card { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
+  font-size: 20px; line-height: 1.45; text-align: left; color: #1d1d1f; background: #fffefb;
+  max-width: 40em; margin: 0 auto; padding: 0 .6em; }
+.context { font-size: .7em; color: #6b6b73; margin-bottom: .6em; }
+.hint { font-size: .75em; color: #6b6b73; font-style: italic; }
+.source, .generator { font-size: .6em; color: #8a8a93; margin-top: 1.2em; }
+.front { font-weight: 600; }
+.back ul, .back ol { margin: .3em 0; padding-left: 1.3em; }
+.options { list-style: none; padding-left: 0; }
+.options li { margin: .25em 0; padding: .2em .5em; border: 1px solid #d0d0d7; border-radius: 6px; }
+.options li.correct { border-color: #2e7d32; background: #e8f5e9; font-weight: 600; }
+.letter { font-weight: 600; margin-right: .3em; }
+.cloze { font-weight: 700; color: #1565c0; }
+hr#answer { border: none; border-top: 1px solid #d0d0d7; }
+.nightMode.card, .night_mode .card, .nightMode .card { color: #e6e6ea; background: #1e1e22; }
+.nightMode .context, .night_mode .context, .nightMode .hint, .night_mode .hint { color: #a0a0aa; }
+.nightMode .source, .night_mode .source, .nightMode .generator, .night_mode .generator {
+  color: #8d8d98; }
+.nightMode .options li, .night_mode .options li { border-color: #4a4a52; }
+.nightMode .options li.correct, .night_mode .options li.correct {
+  border-color: #81c784; background: #1b3a1f; }
+.nightMode .cloze, .night_mode .cloze { color: #90caf9; }
+.nightMode hr#answer, .night_mode hr#answer { border-top-color: #4a4a52; }
+"""
+
+_FOOT = (
+    '{{#Generator}}<div class="generator">{{Generator}}</div>{{/Generator}}'
+    '<div class="source">{{Source}}</div>'
+)
+_CONTEXT = '{{#Context}}<div class="context">{{Context}}</div>{{/Context}}'
+
+
+@lru_cache(maxsize=1)
+def models() -> dict[str, genanki.Model]:
+    """The three note types flashgen writes."""
+    import genanki
+
+    basic = genanki.Model(
+        BASIC_MODEL_ID,
+        "flashgen Basic",
+        fields=[{"name": n} for n in
+                ("Front", "Back", "Context", "Source", "ReverseFront", "ReverseBack",
+                 "Generator")],
+        templates=[
+            {
+                "name": "Card 1",
+                "qfmt": _CONTEXT + '<div class="front">{{Front}}</div>',
+                "afmt": '{{FrontSide}}<hr id="answer"><div class="back">{{Back}}</div>' + _FOOT,
+            },
+            {
+                "name": "Reverse",
+                "qfmt": "{{#ReverseFront}}" + _CONTEXT
+                + '<div class="front">{{ReverseFront}}</div>{{/ReverseFront}}',
+                "afmt": '{{FrontSide}}<hr id="answer"><div class="back">{{ReverseBack}}</div>'
+                + _FOOT,
+            },
+        ],
+        css=CSS,
+        sort_field_index=0,
+    )
+    cloze = genanki.Model(
+        CLOZE_MODEL_ID,
+        "flashgen Cloze",
+        fields=[{"name": n} for n in ("Text", "Extra", "Context", "Source", "Generator")],
+        templates=[
+            {
+                "name": "Cloze",
+                "qfmt": _CONTEXT + "{{cloze:Text}}",
+                "afmt": _CONTEXT + "{{cloze:Text}}"
+                + '{{#Extra}}<div class="back">{{Extra}}</div>{{/Extra}}' + _FOOT,
+            }
+        ],
+        css=CSS,
+        model_type=genanki.Model.CLOZE,
+    )
+    mcq = genanki.Model(
+        MCQ_MODEL_ID,
+        "flashgen Multiple choice",
+        fields=[{"name": n} for n in
+                ("Question", "Options", "Answer", "Context", "Source", "Generator")],
+        templates=[
+            {
+                "name": "Choice",
+                "qfmt": _CONTEXT + '<div class="front">{{Question}}</div>{{Options}}',
+                "afmt": _CONTEXT + '<div class="front">{{Question}}</div><hr id="answer">'
+                "{{Answer}}" + _FOOT,
+            }
+        ],
+        css=CSS,
+    )
+    return {"basic": basic, "cloze": cloze, "mcq": mcq}
+
+
+def _source(card: Card) -> str:
+    return html.escape(f"{card.ref.path}:{card.ref.line}", quote=False)
+
+
+def _context(card: Card) -> str:
+    return html.escape(PATH_SEP.join(card.context), quote=False)
+
+
+def note_fields(card: Card) -> tuple[str, list[str]]:
+    """The note type and field values (HTML) for a card. Shared with the CSV exporter."""
+    gen = html.escape(card.generator, quote=False)
+    if card.kind == "cloze" or (card.generator and card.source_kind == "cloze"):
+        return "cloze", [body_html(card.front), body_html(card.back), _context(card),
+                         _source(card), gen]
+    if card.kind == "mcq":
+        question = tuple(p for p in card.front if not isinstance(p, Options))
+        options = tuple(p for p in card.front if isinstance(p, Options))
+        return "mcq", [body_html(question), body_html(options), body_html(card.back),
+                       _context(card), _source(card), gen]
+    rf, rb = (body_html(card.reverse[0]), body_html(card.reverse[1])) if card.reverse else ("", "")
+    return "basic", [body_html(card.front), body_html(card.back), _context(card), _source(card),
+                     rf, rb, gen]
+
+
+def build_package(decks: list[Deck]) -> genanki.Package:
+    """One genanki package holding every card of ``decks`` in their sub-decks."""
+    import genanki
+
+    types = models()
+    anki_decks: dict[str, genanki.Deck] = {}
+    for deck in decks:
+        for card in deck.cards:
+            name = subdeck(deck, card)
+            if name not in anki_decks:
+                anki_decks[name] = genanki.Deck(deck_id(name), name)
+            kind, fields = note_fields(card)
+            anki_decks[name].add_note(
+                genanki.Note(model=types[kind], fields=fields, tags=tags(card),
+                             guid=note_guid(deck, card))
+            )
+    return genanki.Package(list(anki_decks.values()))
+
+
+def write_apkg(decks: list[Deck], target: Path, timestamp: float) -> Path:
+    """Write ``decks`` to ``target`` atomically; ``timestamp`` is every note's modification time."""
+    package = build_package(decks)
+    with atomic_path(target) as tmp:
+        package.write_to_file(str(tmp), timestamp=timestamp)
+    return target

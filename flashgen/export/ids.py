@@ -1,0 +1,34 @@
+"""Stable identities shared by every exporter: note GUIDs, deck names and deck IDs."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flashgen.model import Card, Deck
+
+
+def note_guid(deck: Deck, card: Card) -> str:
+    """GUID from what identifies the card (deck, kind, prompt), never from its answer."""
+    import genanki
+
+    return str(genanki.guid_for(deck.name, card.kind, card.prompt))
+
+
+def subdeck(deck: Deck, card: Card) -> str:
+    """``Deck::Top section`` for cards under a section, else the deck itself."""
+    if card.context:
+        return f"{deck.name}::{card.context[0].replace('::', ':')}"
+    return deck.name
+
+
+def deck_id(name: str) -> int:
+    """A fixed deck ID derived from the deck's full name."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:7], "big") | (1 << 56)
+
+
+def tags(card: Card) -> list[str]:
+    """Anki tags: ``flashgen::<kind>`` (plus ``flashgen::generated``) and the note's own."""
+    out = [f"flashgen::{card.kind}"]
+    if card.generator:
+        out = ["flashgen::generated", f"flashgen::{card.source_kind or card.kind}"]
+    return out + [t for t in card.tags if t not in out]

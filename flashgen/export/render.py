@@ -1,0 +1,105 @@
+"""Card bodies as escaped HTML (Anki, CSV) or plain text (PDF, spreadsheets)."""
+
+from __future__ import annotations
+
+import html
+import string
+
+from flashgen.model import Body, Inline, Options, Point, Points, Text
+
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+LETTERS = string.ascii_uppercase
+
+
+def inline_html(text: Inline, cloze_start: int = 1) -> str:
+    """Escaped HTML; ``cloze`` spans become ``{{cN::...}}`` numbered from ``cloze_start``."""
+    out = []
+    n = cloze_start
+    for s in text:
+        t = html.escape(s.text, quote=False)
+        if s.style == "strong":
+            out.append(f"<b>{t}</b>")
+        elif s.style == "em":
+            out.append(f"<i>{t}</i>")
+        elif s.style == "code":
+            out.append(f"<code>{t}</code>")
+        elif s.style == "link":
+            href = s.href.strip()
+            if href.lower().startswith(SAFE_SCHEMES):
+                out.append(f'<a href="{html.escape(href, quote=True)}">{t}</a>')
+            else:
+                out.append(t)
+        elif s.style == "cloze":
+            # `}}` inside the phrase would end the cloze early; Anki has no escape for it
+            out.append(f"{{{{c{n}::{t.replace('}}', '} }')}}}}")
+            n += 1
+        elif s.style == "image":
+            continue
+        else:
+            out.append(t)
+    return "".join(out)
+
+
+def _points_html(points: tuple[Point, ...], ordered: bool) -> str:
+    tag = "ol" if ordered else "ul"
+    items = []
+    for p in points:
+        kids = _points_html(p.children, False) if p.children else ""
+        items.append(f"<li>{inline_html(p.text)}{kids}</li>")
+    return f"<{tag}>{''.join(items)}</{tag}>"
+
+
+def body_html(body: Body) -> str:
+    """A card side as HTML with classes the note type's CSS styles (no inline colours)."""
+    out = []
+    for part in body:
+        if isinstance(part, Text):
+            cls = f' class="{part.role}"' if part.role else ""
+            out.append(f"<div{cls}>{inline_html(part.text)}</div>")
+        elif isinstance(part, Points):
+            out.append(_points_html(part.points, part.ordered))
+        elif isinstance(part, Options):
+            items = "".join(
+                f'<li class="{"correct" if i == part.answer else "option"}">'
+                f'<span class="letter">{LETTERS[i]}.</span> {html.escape(o, quote=False)}</li>'
+                for i, o in enumerate(part.options)
+            )
+            out.append(f'<ol class="options">{items}</ol>')
+    return "".join(out)
+
+
+def inline_text(text: Inline, cloze: str = "show") -> str:
+    """Plain text; cloze phrases shown, blanked (``hide``) or [bracketed] (``mark``)."""
+    out = []
+    for s in text:
+        if s.style == "image":
+            continue
+        if s.style == "cloze":
+            out.append({"hide": "_____", "mark": f"[{s.text}]"}.get(cloze, s.text))
+        else:
+            out.append(s.text)
+    return "".join(out)
+
+
+def _points_lines(points: tuple[Point, ...], ordered: bool, depth: int) -> list[str]:
+    lines = []
+    for i, p in enumerate(points, 1):
+        bullet = f"{i}." if ordered else "•"
+        lines.append("  " * depth + f"{bullet} {inline_text(p.text)}")
+        lines.extend(_points_lines(p.children, False, depth + 1))
+    return lines
+
+
+def body_lines(body: Body, cloze: str = "show") -> list[str]:
+    """A card side as plain-text lines (for PDF and spreadsheets)."""
+    lines: list[str] = []
+    for part in body:
+        if isinstance(part, Text):
+            lines.append(inline_text(part.text, cloze))
+        elif isinstance(part, Points):
+            lines.extend(_points_lines(part.points, part.ordered, 0))
+        elif isinstance(part, Options):
+            for i, o in enumerate(part.options):
+                mark = " ✓" if i == part.answer else ""
+                lines.append(f"{LETTERS[i]}. {o}{mark}")
+    return [ln for ln in lines if ln.strip()]

@@ -1,0 +1,219 @@
+"""The typed document and card model. Plain values, no I/O, no flashgen imports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where something came from."""
+
+    path: str
+    """The note's path as given to flashgen."""
+    line: int
+    """1-based line number in the note."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of inline text with one style."""
+
+    text: str
+    """The text, Markdown markers removed."""
+    style: str = ""
+    """"" plain, "strong", "em", "code", "link", "image", or "cloze" (a hidden phrase)."""
+    href: str = ""
+    """Link target or image source, for "link" and "image"."""
+
+
+Inline = tuple[Span, ...]
+
+PATH_SEP = " › "
+"""Joins heading titles into a path."""
+
+
+def plain(inline: Inline) -> str:
+    """The inline's text without any styling."""
+    return "".join(s.text for s in inline if s.style != "image")
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of text."""
+
+    text: Inline
+    """The paragraph's inline content."""
+    ref: SourceRef
+    """Where it starts."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    """One point of a list, with its nested points."""
+
+    text: Inline
+    """The item's own text (its paragraphs joined)."""
+    children: tuple[ListBlock, ...]
+    """Nested lists, in order."""
+    ref: SourceRef
+    """Where the item starts."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListBlock:
+    """A bullet or numbered list."""
+
+    items: tuple[ListItem, ...]
+    """The list's items."""
+    ordered: bool
+    """True for a numbered list."""
+    ref: SourceRef
+    """Where the list starts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table with a header row."""
+
+    header: tuple[Inline, ...]
+    """Header cells, cleaned of decoration."""
+    rows: tuple[tuple[Inline, ...], ...]
+    """Body rows; every row has as many cells as the header."""
+    row_refs: tuple[SourceRef, ...]
+    """Where each body row is."""
+    ref: SourceRef
+    """Where the table starts."""
+
+
+Block = Paragraph | ListBlock | Table
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading, the blocks directly under it, and its sub-sections."""
+
+    title: str
+    """Heading text, cleaned of numbering, emphasis and decoration."""
+    level: int
+    """1 for `#`, 2 for `##`, ..."""
+    blocks: tuple[Block, ...]
+    """Content before the first sub-heading."""
+    children: tuple[Section, ...]
+    """Sub-sections, in order."""
+    ref: SourceRef
+    """Where the heading is."""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One parsed note."""
+
+    path: str
+    """The note's path as given."""
+    title: str
+    """Front matter `title`, else the first H1, else the file name."""
+    lang: str
+    """Language code (front matter `lang`, else detected)."""
+    deck: str
+    """Deck name (front matter `deck`, else the title)."""
+    tags: tuple[str, ...]
+    """Tags from front matter."""
+    blocks: tuple[Block, ...]
+    """Content before the first heading."""
+    sections: tuple[Section, ...]
+    """Top-level sections (an H1 used as title is unwrapped)."""
+    meta: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+    """The whole front matter."""
+
+
+# --- cards -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A point on a card, possibly with sub-points."""
+
+    text: Inline
+    """The point's text."""
+    children: tuple[Point, ...] = ()
+    """Nested points."""
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A paragraph on a card."""
+
+    text: Inline
+    """Its inline content."""
+    role: str = ""
+    """Styling hint: "" body, "context" (heading path), "where" (a passage's section), "hint"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Points:
+    """A list of points on a card."""
+
+    points: tuple[Point, ...]
+    """The points."""
+    ordered: bool = False
+    """Numbered when True."""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Lettered multiple-choice options."""
+
+    options: tuple[str, ...]
+    """Option texts, in display order."""
+    answer: int = -1
+    """Index of the right option to highlight, -1 to show none."""
+
+
+Part = Text | Points | Options
+Body = tuple[Part, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One study item (one Anki note)."""
+
+    kind: str
+    """The rule that made it: section, list, table, question, cloze, mcq, generated."""
+    prompt: str
+    """Plain text that identifies the card in its deck; the GUID is made from it."""
+    front: Body
+    """What the learner sees first. For cloze cards, a Text holding "cloze" spans."""
+    back: Body
+    """The answer."""
+    context: tuple[str, ...]
+    """Heading path from the top section to the card's own heading."""
+    ref: SourceRef
+    """Where the card's material starts."""
+    tags: tuple[str, ...] = ()
+    """Tags besides the flashgen ones."""
+    reverse: tuple[Body, Body] | None = None
+    """Front and back of an extra reverse card (table rows, when asked for)."""
+    generator: str = ""
+    """The model that wrote it, for generated items."""
+    source_kind: str = ""
+    """For generated items: the kind of material the answer came from."""
+
+
+@dataclass(frozen=True, slots=True)
+class Deck:
+    """All cards made from one note."""
+
+    name: str
+    """Anki deck name; cards go to sub-decks `name::section`."""
+    source: str
+    """The note's path."""
+    lang: str
+    """The note's language."""
+    cards: tuple[Card, ...]
+    """The cards, in note order."""
+    stem: str
+    """Output file stem."""

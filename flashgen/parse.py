@@ -1,0 +1,266 @@
+"""Markdown text -> Document, through markdown-it-py's syntax tree. No regexes over Markdown."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flashgen import i18n
+from flashgen.model import (
+    Block,
+    Document,
+    Inline,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Section,
+    SourceRef,
+    Span,
+    Table,
+    plain,
+)
+from flashgen.text import clean_inline, clean_label, collapse
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.tree import SyntaxTreeNode
+
+log = logging.getLogger("flashgen")
+
+_INLINE_STYLES = {"strong": "strong", "em": "em", "link": "link"}
+
+
+@lru_cache(maxsize=1)
+def markdown() -> MarkdownIt:
+    """The one configured parser: CommonMark + tables + strikethrough + front matter."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    md = MarkdownIt("commonmark", {"html": False})
+    md.enable(["table", "strikethrough"])
+    md.use(front_matter_plugin)
+    return md
+
+
+def parse(text: str, path: str, *, lang: str | None = None) -> Document:
+    """Parse a note's text into a Document. ``path`` is only used for references."""
+    from markdown_it.tree import SyntaxTreeNode
+
+    builder = _Builder(path)
+    root = SyntaxTreeNode(markdown().parse(text))
+    meta: dict[str, object] = {}
+    for node in root.children:
+        if node.type == "front_matter":
+            meta = _front_matter(node, path)
+        else:
+            builder.block(node)
+    return builder.document(meta, lang, text)
+
+
+def _front_matter(node: SyntaxTreeNode, path: str) -> dict[str, object]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(node.content)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = (mark.line + 2) if mark is not None else 1
+        log.warning("%s:%d: front matter is not valid YAML; ignored", path, line)
+        return {}
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        log.warning("%s:1: front matter is not a mapping of keys to values; ignored", path)
+        return {}
+    return {str(k): v for k, v in data.items()}
+
+
+@dataclass
+class _Open:
+    title: str
+    level: int
+    ref: SourceRef
+    blocks: list[Block] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
+
+    def close(self) -> Section:
+        return Section(self.title, self.level, tuple(self.blocks), tuple(self.children), self.ref)
+
+
+class _Builder:
+    """Turns top-level syntax nodes into blocks and a heading tree."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.preamble: list[Block] = []
+        self.top: list[Section] = []
+        self.stack: list[_Open] = []
+
+    def ref(self, node: SyntaxTreeNode) -> SourceRef:
+        return SourceRef(self.path, (node.map[0] + 1) if node.map else 1)
+
+    # -- tree of headings ---------------------------------------------------
+
+    def _close_to(self, level: int) -> None:
+        while self.stack and self.stack[-1].level >= level:
+            done = self.stack.pop().close()
+            (self.stack[-1].children if self.stack else self.top).append(done)
+
+    def block(self, node: SyntaxTreeNode) -> None:
+        if node.type == "heading":
+            level = int(node.tag[1])
+            title = clean_label(plain(self.inline(node.children[0]))) if node.children else ""
+            if not title:
+                log.warning("%s: heading without text; its content joins the section above",
+                            self.ref(node))
+                return
+            self._close_to(level)
+            self.stack.append(_Open(title, level, self.ref(node)))
+            return
+        for b in self.blocks(node):
+            (self.stack[-1].blocks if self.stack else self.preamble).append(b)
+
+    def document(self, meta: dict[str, object], lang: str | None, text: str) -> Document:
+        self._close_to(0)
+        sections = list(self.top)
+        preamble = list(self.preamble)
+        title = str(meta.get("title") or "").strip()
+        if not title:
+            first_h1 = next((s for s in sections if s.level == 1), None)
+            if first_h1 is not None:
+                title = first_h1.title
+                i = sections.index(first_h1)
+                sections[i : i + 1] = list(first_h1.children)
+                preamble.extend(first_h1.blocks)
+        if not title:
+            stem = Path(self.path).stem.replace("_", " ").replace("-", " ")
+            title = collapse(stem)
+            title = title[:1].upper() + title[1:]
+        code = str(meta.get("lang") or lang or i18n.detect(text))
+        deck = str(meta.get("deck") or title)
+        return Document(
+            path=self.path,
+            title=title,
+            lang=code,
+            deck=deck,
+            tags=_tags(meta.get("tags")),
+            blocks=tuple(preamble),
+            sections=tuple(sections),
+            meta=meta,
+        )
+
+    # -- blocks ---------------------------------------------------------------
+
+    def blocks(self, node: SyntaxTreeNode) -> list[Block]:
+        kind = node.type
+        if kind == "paragraph":
+            text = self.inline(node.children[0]) if node.children else ()
+            return [Paragraph(text, self.ref(node))] if plain(text).strip() else []
+        if kind in ("bullet_list", "ordered_list"):
+            return [self.list_block(node)]
+        if kind == "table":
+            table = self.table(node)
+            return [table] if table is not None else []
+        if kind == "blockquote":
+            out: list[Block] = []
+            for child in node.children:
+                out.extend(self.blocks(child))
+            return out
+        # hr, code blocks, fences and headings inside containers carry no cards
+        return []
+
+    def list_block(self, node: SyntaxTreeNode) -> ListBlock:
+        items: list[ListItem] = []
+        for item in node.children:
+            texts: list[Inline] = []
+            children: list[ListBlock] = []
+            for child in item.children:
+                if child.type == "paragraph" and child.children:
+                    texts.append(self.inline(child.children[0]))
+                elif child.type in ("bullet_list", "ordered_list"):
+                    children.append(self.list_block(child))
+                elif child.type == "blockquote":
+                    for b in self.blocks(child):
+                        if isinstance(b, Paragraph):
+                            texts.append(b.text)
+            joined: list[Span] = []
+            for i, t in enumerate(texts):
+                if i:
+                    joined.append(Span(" "))
+                joined.extend(t)
+            items.append(ListItem(tuple(joined), tuple(children), self.ref(item)))
+        return ListBlock(tuple(items), node.type == "ordered_list", self.ref(node))
+
+    def table(self, node: SyntaxTreeNode) -> Table | None:
+        header: tuple[Inline, ...] = ()
+        rows: list[tuple[Inline, ...]] = []
+        refs: list[SourceRef] = []
+        for part in node.children:
+            for tr in part.children:
+                cells = tuple(
+                    clean_inline(self.inline(c.children[0]) if c.children else ())
+                    for c in tr.children
+                )
+                if part.type == "thead":
+                    header = cells
+                else:
+                    rows.append(cells)
+                    refs.append(self.ref(tr))
+        if not header:
+            return None
+        width = len(header)
+        rows = [tuple(r[:width]) + ((),) * (width - len(r)) for r in rows]
+        return Table(header, tuple(rows), tuple(refs), self.ref(node))
+
+    # -- inline ---------------------------------------------------------------
+
+    def inline(self, node: SyntaxTreeNode) -> Inline:
+        spans: list[Span] = []
+        self._spans(node, "", "", spans)
+        merged: list[Span] = []
+        for s in spans:
+            if merged and merged[-1].style == s.style and merged[-1].href == s.href:
+                merged[-1] = Span(merged[-1].text + s.text, s.style, s.href)
+            else:
+                merged.append(s)
+        return tuple(merged)
+
+    def _spans(self, node: SyntaxTreeNode, style: str, href: str, out: list[Span]) -> None:
+        for child in node.children:
+            kind = child.type
+            if kind == "text":
+                out.append(Span(child.content, style, href))
+            elif kind in ("softbreak", "hardbreak"):
+                out.append(Span(" ", style, href))
+            elif kind == "code_inline":
+                out.append(Span(child.content, style or "code", href))
+            elif kind == "image":
+                src = str(child.attrs.get("src", ""))
+                out.append(Span(child.content or "", "image", src))
+            elif kind == "link":
+                target = str(child.attrs.get("href", ""))
+                self._spans(child, style or "link", href or target, out)
+            elif kind in _INLINE_STYLES:
+                # the outermost emphasis wins, except strong beats em
+                inner = style if style in ("strong", "link") else _INLINE_STYLES[kind]
+                self._spans(child, inner, href, out)
+            else:  # strikethrough and anything else: keep the text
+                if child.children:
+                    self._spans(child, style, href, out)
+                elif child.content:
+                    out.append(Span(child.content, style, href))
+
+
+def _tags(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else str(value).replace(",", " ").split()
+    tags = []
+    for item in items:
+        tag = "_".join(str(item).split())
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tuple(tags)

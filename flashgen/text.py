@@ -1,0 +1,73 @@
+"""Small text helpers shared by the parser and the card rules."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flashgen.model import Inline, Span
+
+_SPACE = re.compile(r"\s+")
+_NUMBERING = re.compile(r"^\(?(?:\d+(?:\.\d+)*|[ivxIVX]{1,4}|[a-zA-Z])[.)]\s+|^\d+(?:\.\d+)+\s+")
+_JOINERS = {0x200D, 0x20E3, 0xFE0E, 0xFE0F}
+
+
+def is_decoration(ch: str) -> bool:
+    """True for emoji, pictographs and what damaged ones leave behind.
+
+    Covers symbols from U+2300 on (dingbats, check marks, emoji), everything from U+1F000 on
+    (emoji planes), unassigned and private-use code points (left over from mojibake whose
+    bytes were lost), variation selectors, joiners and emoji tag characters.
+    """
+    cp = ord(ch)
+    if cp in _JOINERS or 0xE0000 <= cp <= 0xE007F or 0x1F3FB <= cp <= 0x1F3FF:
+        return True
+    cat = unicodedata.category(ch)
+    if cat in ("Cn", "Co", "Cs"):
+        return True
+    if cp >= 0x1F000 and cat not in ("Zs",):
+        return not ch.isalnum()
+    return cat == "So" and cp >= 0x2300
+
+
+def drop_decoration(text: str) -> str:
+    """``text`` without emoji or pictographs."""
+    if text.isascii():
+        return text
+    return "".join(" " if is_decoration(c) else c for c in text)
+
+
+def collapse(text: str) -> str:
+    """Runs of white space to one space, trimmed."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def clean_label(text: str) -> str:
+    """A heading or table cell as a label: no decoration, no leading `1.` numbering."""
+    text = collapse(drop_decoration(text))
+    return _NUMBERING.sub("", text, count=1).strip()
+
+
+def clean_inline(inline: Inline, numbering: bool = True) -> Inline:
+    """``inline`` with decoration removed, spaces collapsed, and leading numbering dropped."""
+    spans: list[Span] = []
+    for s in inline:
+        if s.style == "image":
+            continue
+        t = _SPACE.sub(" ", drop_decoration(s.text))
+        if t:
+            spans.append(Span(t, s.style, s.href))
+    # trim the ends
+    while spans and not spans[0].text.strip():
+        spans.pop(0)
+    while spans and not spans[-1].text.strip():
+        spans.pop()
+    if not spans:
+        return ()
+    first = spans[0]
+    lead = first.text.lstrip()
+    if numbering:
+        lead = _NUMBERING.sub("", lead, count=1)
+    spans[0] = Span(lead, first.style, first.href)
+    spans[-1] = Span(spans[-1].text.rstrip(), spans[-1].style, spans[-1].href)
+    return tuple(s for s in spans if s.text)
