@@ -31,7 +31,8 @@ def inline_html(text: Inline, cloze_start: int = 1) -> str:
                 out.append(t)
         elif s.style == "cloze":
             # `}}` inside the phrase would end the cloze early; Anki has no escape for it
-            out.append(f"{{{{c{n}::{t.replace('}}', '} }')}}}}")
+            phrase = t.replace("}}", "} }")
+            out.append(f"{{{{c{n}::{phrase}}}}}")
             n += 1
         elif s.style == "image":
             continue
