@@ -92,6 +92,14 @@ class Note:
     def _quiz_words(self) -> frozenset[str]:
         return self.lang.quiz_words | i18n.EN.quiz_words
 
+    def asks(self, item: ListItem) -> bool:
+        """True when a list item is a question (ends in `?`, or a `**Q:**` pair)."""
+        return _is_question(plain(item.text)) or _qa_pair(item.text, self) is not None
+
+    def heading_path(self, path: tuple[str, ...]) -> str:
+        """``parent › heading``; the note's title is the parent of a top-level section."""
+        return PATH_SEP.join((self.doc.title, *path)[-2:])
+
     def study_blocks(self) -> Iterator[tuple[tuple[str, ...], Block]]:
         """Blocks that hold study material (not resources, not quizzes), with their path."""
         for b in self.doc.blocks:
@@ -157,7 +165,10 @@ def section_cards(note: Note) -> Iterator[Card]:
         count = 0
         for b in p.section.blocks:
             if isinstance(b, ListBlock) and not (_is_link_list(b) or _is_question_list(b)):
-                pts = tuple(_to_point(it) for it in b.items if plain(it.text).strip() or it.children)
+                pts = tuple(_to_point(it) for it in b.items
+                            if (plain(it.text).strip() or it.children) and not note.asks(it))
+                if not pts:
+                    continue
                 parts.append(Points(pts, b.ordered))
                 count += len(pts)
             elif isinstance(b, Table) and b.rows:
@@ -168,7 +179,7 @@ def section_cards(note: Note) -> Iterator[Card]:
                 parts.append(Text(b.text))
         if not count:
             continue
-        prompt = PATH_SEP.join(p.path[-2:])
+        prompt = note.heading_path(p.path)
         front = (
             Text(_span_text(prompt)),
             Text(_span_text(note.lang.section_hint.format(n=count)), "hint"),
@@ -273,8 +284,8 @@ def _qa_pair(text: Inline, note: Note) -> tuple[str, Inline] | None:
     """Split ``**Q:** question **A:** answer``; the answer may be empty (given later)."""
     qs = (*note.lang.question_labels, *i18n.EN.question_labels)
     ans = (*note.lang.answer_labels, *i18n.EN.answer_labels)
-    spans = [s for s in text if s.text.strip() or s.style == ""]
-    if not spans or spans[0].style != "strong" or not _label(spans[0], qs):
+    spans = list(text)
+    if not spans or not _label(spans[0], qs):
         return None
     question: list[Span] = []
     answer: list[Span] = []
@@ -504,7 +515,7 @@ def cloze_cards(note: Note) -> Iterator[Card]:
             if made is None:
                 continue
             spans, masked = made
-            extra = (Text(_span_text(PATH_SEP.join(path[-2:])), "context"),) if path else ()
+            extra = (Text(_span_text(note.heading_path(path)), "context"),) if path else ()
             yield note.card("cloze", masked, (Text(spans),), extra, path, ref)
 
     def from_items(items: Iterable[ListItem], parent: str, path: tuple[str, ...]):

@@ -128,13 +128,13 @@ class _Builder:
         sections = list(self.top)
         preamble = list(self.preamble)
         title = str(meta.get("title") or "").strip()
-        if not title:
-            first_h1 = next((s for s in sections if s.level == 1), None)
-            if first_h1 is not None:
-                title = first_h1.title
-                i = sections.index(first_h1)
-                sections[i : i + 1] = list(first_h1.children)
-                preamble.extend(first_h1.blocks)
+        first_h1 = next((s for s in sections if s.level == 1), None)
+        if first_h1 is not None and (not title or clean_label(title) == first_h1.title):
+            # the H1 names the note: its sections become the note's top-level sections
+            title = title or first_h1.title
+            i = sections.index(first_h1)
+            sections[i : i + 1] = list(first_h1.children)
+            preamble.extend(first_h1.blocks)
         if not title:
             stem = Path(self.path).stem.replace("_", " ").replace("-", " ")
             title = collapse(stem)
@@ -222,6 +222,8 @@ class _Builder:
         self._spans(node, "", "", spans)
         merged: list[Span] = []
         for s in spans:
+            if not s.text and s.style != "image":
+                continue
             if merged and merged[-1].style == s.style and merged[-1].href == s.href:
                 merged[-1] = Span(merged[-1].text + s.text, s.style, s.href)
             else:

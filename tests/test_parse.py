@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import pytest
+
+from flashgen.model import ListBlock, Paragraph, Table, plain
+from flashgen.parse import parse
+from flashgen.text import clean_label
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("1. 🚀 Menghemat Waktu", "Menghemat Waktu"),
+        ("✅ Manfaat", "Manfaat"),
+        ("\U0001fbe0Performa", "Performa"),  # damaged emoji left by mojibake
+        ("🧠Speech Processing", "Speech Processing"),
+        ("2) Intro", "Intro"),
+        ("1.2 Sub topic", "Sub topic"),
+        ("Temperature in °C", "Temperature in °C"),
+        ("Arrows → stay", "Arrows → stay"),
+        ("📷 Computer Vision", "Computer Vision"),
+        ("2024 results", "2024 results"),
+    ],
+)
+def test_clean_label(raw, clean):
+    assert clean_label(raw) == clean
+
+
+def test_title_from_front_matter_h1_or_file_name():
+    assert parse("---\ntitle: FM\n---\n# H\n", "x.md").title == "FM"
+    assert parse("# Heading *one*\n\ntext", "x.md").title == "Heading one"
+    assert parse("## Only h2\n", "notes/my-first_note.md").title == "My first note"
+
+
+def test_heading_tree_lines_and_blocks():
+    doc = parse(
+        "# Title\n\nIntro **bold**.\n\n## 1. ✅ **A**\n\n- one\n  - one.a\n* two\n\n"
+        "### A.1\n\n1. x\n2. y\n\n## B\n\n| K | V |\n|---|---|\n| 🧠 k1 | v1 |\n| k2 |\n",
+        "t.md",
+    )
+    assert doc.title == "Title"
+    assert [s.title for s in doc.sections] == ["A", "B"]
+    a, b = doc.sections
+    assert a.ref.line == 5 and a.children[0].title == "A.1"
+    lst = a.blocks[0]
+    assert isinstance(lst, ListBlock) and not lst.ordered
+    assert plain(lst.items[0].text) == "one"
+    assert plain(lst.items[0].children[0].items[0].text) == "one.a"
+    assert lst.items[0].ref.line == 7
+    assert a.children[0].blocks[0].ordered
+    table = b.blocks[0]
+    assert isinstance(table, Table)
+    assert [plain(c) for c in table.header] == ["K", "V"]
+    assert [[plain(c) for c in r] for r in table.rows] == [["k1", "v1"], ["k2", ""]]
+    assert [r.line for r in table.row_refs] == [20, 21]
+    intro = doc.blocks[0]
+    assert isinstance(intro, Paragraph)
+    assert [(s.text, s.style) for s in intro.text] == [("Intro ", ""), ("bold", "strong"), (".", "")]
+
+
+def test_front_matter_fields_and_language():
+    doc = parse("---\ndeck: D::E\ntags: [a b, c]\nlang: de\n---\ntext\n", "x.md")
+    assert (doc.deck, doc.tags, doc.lang) == ("D::E", ("a_b", "c"), "de")
+    assert parse("Kamu tidak perlu melatih model dari awal dan ini sangat penting.", "x").lang == "id"
+    assert parse("You do not need to train the model from scratch.", "x").lang == "en"
+    assert parse("12345", "x").lang == "en"
+
+
+def test_bad_front_matter_warns(caplog):
+    doc = parse("---\ntitle: [unclosed\n---\n# T\n", "x.md")
+    assert doc.title == "T"
+    assert "front matter" in caplog.text and "x.md" in caplog.text
+
+
+def test_links_and_html_are_text():
+    doc = parse("See [site](https://e.org) and <script>alert(1)</script>.\n", "x.md")
+    spans = doc.blocks[0].text
+    assert ("site", "link", "https://e.org") in [(s.text, s.style, s.href) for s in spans]
+    assert "<script>alert(1)</script>" in plain(spans)
