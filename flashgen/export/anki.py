@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flashgen.export.files import atomic_path
-from flashgen.export.ids import deck_id, note_guid, subdeck, tags
+from flashgen.export.ids import context_label, deck_id, note_guid, subdeck, tags
 from flashgen.export.render import body_html
-from flashgen.model import PATH_SEP, Card, Deck, Options
+from flashgen.model import Card, Deck, Options
 
 if TYPE_CHECKING:
     import genanki
@@ -119,7 +119,7 @@ def _source(card: Card) -> str:
 
 
 def _context(card: Card) -> str:
-    return html.escape(PATH_SEP.join(card.context), quote=False)
+    return html.escape(context_label(card), quote=False)
 
 
 def note_fields(card: Card) -> tuple[str, list[str]]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 
-from flashgen.model import Card, Deck
+from flashgen.model import PATH_SEP, Card, Deck
+
+# kinds whose front already is the heading path
+_PATH_FRONTS = ("section", "list")
 
 
 def note_guid(deck: Deck, card: Card) -> str:
@@ -32,3 +35,8 @@ def tags(card: Card) -> list[str]:
     if card.generator:
         out = ["flashgen::generated", f"flashgen::{card.source_kind or card.kind}"]
     return out + [t for t in card.tags if t not in out]
+
+
+def context_label(card: Card) -> str:
+    """The heading path to show with a card; empty when its front already shows it."""
+    return "" if card.kind in _PATH_FRONTS else PATH_SEP.join(card.context)
