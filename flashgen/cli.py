@@ -100,12 +100,10 @@ def build(notes: tuple[Path, ...], out_dir: Path, deck: str | None, formats: str
         formats=_csv_list(formats, FORMATS, "--format"),
         reverse=reverse,
         strict=strict,
-        export={
-            "csv_style": csv_style,
-            "layouts": _csv_list(pdf_layout, ("sheet", "cards", "fold"), "--pdf-layout"),
-            "paper": paper,
-            "duplex": duplex,
-        },
+        csv_style=csv_style,
+        pdf_layouts=_csv_list(pdf_layout, ("sheet", "cards", "fold"), "--pdf-layout"),
+        paper=paper,
+        duplex=duplex,
     )
 
     def report(result: object) -> None:

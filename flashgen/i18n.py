@@ -39,6 +39,10 @@ class Language:
     """Labels of `**Q:**` pairs, lower case, without the colon."""
     answer_labels: tuple[str, ...] = ("a", "answer")
     """Labels of `**A:**` answers."""
+    answer_key: str = "Answer key"
+    """Heading of a study sheet's answers."""
+    generated: str = "generated"
+    """Marks a generated quiz item on paper."""
 
 
 def _words(text: str) -> frozenset[str]:
@@ -70,6 +74,8 @@ EN = Language(
 
 ID = Language(
     code="id",
+    answer_key="Kunci jawaban",
+    generated="dibuat model",
     list_prompt="Sebutkan {n} poin dari: {topic}",
     section_hint="{n} poin",
     table_prompt="{key} ({key_header}): apa {columns}-nya?",
@@ -92,6 +98,8 @@ ID = Language(
 
 DE = Language(
     code="de",
+    answer_key="Lösungen",
+    generated="generiert",
     list_prompt="Nenne die {n} Punkte zu: {topic}",
     section_hint="{n} Punkte",
     table_prompt="{key} ({key_header}): {columns}?",
@@ -112,6 +120,8 @@ DE = Language(
 
 ES = Language(
     code="es",
+    answer_key="Respuestas",
+    generated="generada",
     list_prompt="Nombra los {n} puntos de: {topic}",
     section_hint="{n} puntos",
     table_prompt="{key} ({key_header}): ¿{columns}?",
@@ -131,6 +141,8 @@ ES = Language(
 
 FR = Language(
     code="fr",
+    answer_key="Corrigé",
+    generated="générée",
     list_prompt="Citez les {n} points de : {topic}",
     section_hint="{n} points",
     table_prompt="{key} ({key_header}) : {columns} ?",

@@ -7,7 +7,7 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from flashgen import cards as card_rules
@@ -19,7 +19,7 @@ from flashgen.sources import find_notes, read_note
 log = logging.getLogger("flashgen")
 
 FORMATS = ("apkg", "csv", "pdf")
-DEFAULT_FORMATS = ("apkg",)
+DEFAULT_FORMATS = FORMATS
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,14 @@ class BuildOptions:
     """Note modification time written to Anki; default SOURCE_DATE_EPOCH or the note's mtime."""
     source_dir: Path = Path("source")
     """Default folder of notes."""
-    export: dict[str, object] = field(default_factory=dict)
-    """Format-specific settings (csv_style, pdf_layouts, paper, duplex)."""
+    csv_style: str = "anki"
+    """"anki" (import headers) or "plain" (spreadsheets)."""
+    pdf_layouts: tuple[str, ...] = ("sheet",)
+    """PDF layouts: sheet, cards, fold."""
+    paper: str = "a4"
+    """"a4" or "letter"."""
+    duplex: str = "long"
+    """Duplex flip of the printer for the cards layout: "long" or "short" edge."""
 
 
 @dataclass(frozen=True)
@@ -135,12 +141,12 @@ def export(deck: Deck, path: Path, options: BuildOptions) -> list[Path]:
         elif fmt == "csv":
             from flashgen.export.csv import write_csv
 
-            written.append(write_csv(deck, target, style=str(options.export.get("csv_style",
-                                                                              "anki"))))
+            written.append(write_csv(deck, target, style=options.csv_style))
         elif fmt == "pdf":
             from flashgen.export.pdf import write_pdf
 
-            written.append(write_pdf(deck, target, **options.export))  # type: ignore[arg-type]
+            written.extend(write_pdf(deck, target, layouts=options.pdf_layouts,
+                                     paper=options.paper, duplex=options.duplex))
         else:
             raise UsageError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     return written

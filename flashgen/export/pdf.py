@@ -1,0 +1,312 @@
+"""Deck -> printable PDFs with fpdf2: a study sheet, duplex cut-out cards, fold-over cards.
+
+Text is set in the bundled DejaVu Sans (embedded, wide Unicode coverage). Characters the font
+cannot draw (most emoji) are dropped before layout, so nothing prints as an empty box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flashgen import i18n
+from flashgen.export.files import write_bytes
+from flashgen.export.ids import context_label
+from flashgen.export.render import body_lines
+from flashgen.model import Card, Deck
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT = "DejaVu"
+LAYOUTS = ("sheet", "cards", "fold")
+PAPERS = {"a4": "A4", "letter": "Letter"}
+MARGIN = 12.0
+GREY = (120, 120, 128)
+LIGHT = (185, 185, 192)
+
+
+@lru_cache(maxsize=1)
+def _coverage() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(str(FONT_DIR / "DejaVuSans.ttf")).getBestCmap()
+    return frozenset(cmap)
+
+
+def printable(text: str) -> str:
+    """``text`` without characters the embedded font lacks, spaces tidied."""
+    covered = _coverage()
+    out = "".join(c for c in text if ord(c) in covered or c in "\n\t")
+    lines = []
+    for line in out.split("\n"):
+        indent = "   " * ((len(line) - len(line.lstrip(" "))) // 2)  # keep nesting visible
+        lines.append(indent + " ".join(line.split()))
+    return "\n".join(lines).strip("\n").rstrip()
+
+
+def _new_pdf(paper: str, title: str) -> FPDF:
+    from fpdf import FPDF
+
+    pdf = FPDF(format=PAPERS[paper])
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.set_auto_page_break(True, MARGIN)
+    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.set_title(printable(title))
+    pdf.set_creator("flashgen")
+    # a fixed date keeps rebuilds of an unchanged note byte-identical
+    pdf.set_creation_date(datetime(2000, 1, 1, tzinfo=timezone.utc))
+    pdf.set_font(FONT, size=11)
+    return pdf
+
+
+def _front_lines(card: Card) -> list[str]:
+    return [printable(x) for x in body_lines(card.front, cloze="hide")]
+
+
+def _back_lines(card: Card) -> list[str]:
+    if card.kind == "cloze" or card.source_kind == "cloze":
+        lines = body_lines(card.front, cloze="mark") + body_lines(card.back)
+    else:
+        lines = body_lines(card.back)
+    return [printable(x) for x in lines]
+
+
+def _marker(card: Card, lang: i18n.Language) -> str:
+    return f" ({lang.generated})" if card.generator else ""
+
+
+# --- sheet --------------------------------------------------------------------
+
+
+def render_sheet(deck: Deck, paper: str = "a4") -> bytes:
+    """Cards grouped by section, numbered; MCQ options lettered; answer key at the end."""
+    lang = i18n.get(deck.lang)
+    pdf = _new_pdf(paper, deck.name)
+    pdf.add_page()
+    width = pdf.epw
+    pdf.set_font(FONT, "B", 16)
+    pdf.multi_cell(width, 8, printable(deck.name), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 8)
+    pdf.set_text_color(*GREY)
+    pdf.multi_cell(width, 5, printable(deck.source), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    groups: dict[str, list[Card]] = {}
+    for card in deck.cards:
+        groups.setdefault(card.context[0] if card.context else "", []).append(card)
+    numbered = list(enumerate((c for cards in groups.values() for c in cards), 1))
+    by_group: dict[str, list[tuple[int, Card]]] = {}
+    for n, card in numbered:
+        by_group.setdefault(card.context[0] if card.context else "", []).append((n, card))
+    for section, items in by_group.items():
+        pdf.ln(3)
+        if section:
+            pdf.set_font(FONT, "B", 12)
+            pdf.multi_cell(width, 7, printable(section), new_x="LMARGIN", new_y="NEXT")
+        for n, card in items:
+            lines = _front_lines(card)
+            pdf.set_font(FONT, "B", 10)
+            head = f"{n}. {lines[0] if lines else ''}{_marker(card, lang)}"
+            if pdf.will_page_break(5.2 * len(lines) + 2):
+                pdf.add_page()
+            pdf.multi_cell(width, 5.2, head, align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font(FONT, "", 10)
+            for line in lines[1:]:
+                pdf.set_x(MARGIN + 6)
+                pdf.multi_cell(width - 6, 5.2, line, align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1.5)
+    pdf.add_page()
+    pdf.set_font(FONT, "B", 14)
+    pdf.multi_cell(width, 8, printable(lang.answer_key), new_x="LMARGIN", new_y="NEXT")
+    for n, card in numbered:
+        if pdf.will_page_break(10):
+            pdf.add_page()
+        pdf.set_font(FONT, "B", 9.5)
+        pdf.cell(8, 4.8, f"{n}.")
+        pdf.set_font(FONT, "", 9.5)
+        for line in _back_lines(card):
+            pdf.set_x(MARGIN + 8)
+            pdf.multi_cell(width - 8, 4.8, line, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+    return bytes(pdf.output())
+
+
+# --- cards and fold -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """Card cells on a page."""
+
+    cols: int
+    rows: int
+    x0: float
+    y0: float
+    w: float
+    h: float
+
+    def cell(self, row: int, col: int) -> tuple[float, float]:
+        return self.x0 + col * self.w, self.y0 + row * self.h
+
+
+def _grid(pdf: FPDF, cols: int, rows: int) -> Grid:
+    w = (pdf.w - 2 * MARGIN) / cols
+    h = (pdf.h - 2 * MARGIN) / rows
+    return Grid(cols, rows, MARGIN, MARGIN, w, h)
+
+
+def back_position(row: int, col: int, grid: Grid, duplex: str) -> tuple[int, int]:
+    """Where the back of the card at (row, col) goes on the back page.
+
+    Long-edge duplex flips the sheet like a book page, mirroring columns; short-edge flips it
+    like a calendar, mirroring rows (the printer turns the back page so it reads upright).
+    """
+    if duplex == "short":
+        return grid.rows - 1 - row, col
+    return row, grid.cols - 1 - col
+
+
+def _cut_marks(pdf: FPDF, grid: Grid) -> None:
+    """Thin grey cut lines along the grid, with ticks running into the margins."""
+    pdf.set_draw_color(*LIGHT)
+    pdf.set_line_width(0.2)
+    x1 = grid.x0 + grid.cols * grid.w
+    y1 = grid.y0 + grid.rows * grid.h
+    for c in range(grid.cols + 1):
+        x = grid.x0 + c * grid.w
+        pdf.line(x, grid.y0, x, y1)
+        pdf.line(x, grid.y0 - 6, x, grid.y0 - 1)
+        pdf.line(x, y1 + 1, x, y1 + 6)
+    for r in range(grid.rows + 1):
+        y = grid.y0 + r * grid.h
+        pdf.line(grid.x0, y, x1, y)
+        pdf.line(grid.x0 - 6, y, grid.x0 - 1, y)
+        pdf.line(x1 + 1, y, x1 + 6, y)
+
+
+def _height(pdf: FPDF, lines: list[str], w: float, size: float, bold_first: bool) -> float:
+    total = 0.0
+    for i, line in enumerate(lines):
+        pdf.set_font(FONT, "B" if (bold_first and i == 0) else "", size)
+        n = len(pdf.multi_cell(w, size * 0.45, line, dry_run=True, output="LINES"))
+        total += n * size * 0.45 + size * 0.12
+    return total
+
+
+def _fit(pdf: FPDF, lines: list[str], w: float, h: float, bold_first: bool) -> float:
+    """The largest font size (13 down to 5 pt) at which ``lines`` fit in w x h."""
+    size = 13.0
+    while size > 5 and _height(pdf, lines, w, size, bold_first) > h:
+        size -= 0.5
+    return size
+
+
+def _draw_card(pdf: FPDF, x: float, y: float, w: float, h: float, number: int,
+               label: str, lines: list[str], bold_first: bool) -> None:
+    pad = 4.0
+    pdf.set_text_color(*GREY)
+    pdf.set_font(FONT, "", 6.5)
+    pdf.set_xy(x + pad, y + 2)
+    pdf.cell(w - 2 * pad, 3.5, f"#{number}")
+    if label:
+        room = w - 2 * pad - 12
+        while label and pdf.get_string_width(label) > room:
+            label = label[:-2].rstrip() + "…"
+        pdf.set_xy(x + pad + 12, y + 2)
+        pdf.cell(room, 3.5, label, align="R")
+    pdf.set_text_color(0, 0, 0)
+    inner_w, inner_h = w - 2 * pad, h - 2 * pad - 5
+    size = _fit(pdf, lines, inner_w, inner_h, bold_first)
+    used = _height(pdf, lines, inner_w, size, bold_first)
+    pdf.set_xy(x + pad, y + pad + 4 + max(0.0, (inner_h - used) / 2))
+    for i, line in enumerate(lines):
+        pdf.set_font(FONT, "B" if (bold_first and i == 0) else "", size)
+        pdf.set_x(x + pad)
+        pdf.multi_cell(inner_w, size * 0.45, line, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(size * 0.12)
+
+
+def _chunks(cards: list[Card], n: int) -> Iterable[tuple[int, list[Card]]]:
+    for start in range(0, len(cards), n):
+        yield start, cards[start : start + n]
+
+
+def render_cards(deck: Deck, paper: str = "a4", duplex: str = "long") -> bytes:
+    """Fronts in a 2 x 4 grid, backs on the next page placed for the printer's duplex flip."""
+    lang = i18n.get(deck.lang)
+    pdf = _new_pdf(paper, deck.name)
+    pdf.set_auto_page_break(False)
+    grid = _grid(pdf, 2, 4)
+    per_page = grid.cols * grid.rows
+    for start, chunk in _chunks(list(deck.cards), per_page):
+        for side in ("front", "back"):
+            pdf.add_page()
+            _cut_marks(pdf, grid)
+            for i, card in enumerate(chunk):
+                row, col = divmod(i, grid.cols)
+                if side == "back":
+                    row, col = back_position(row, col, grid, duplex)
+                x, y = grid.cell(row, col)
+                number = start + i + 1
+                if side == "front":
+                    label = printable(context_label(card)) + _marker(card, lang)
+                    _draw_card(pdf, x, y, grid.w, grid.h, number, label, _front_lines(card),
+                               True)
+                else:
+                    _draw_card(pdf, x, y, grid.w, grid.h, number, "", _back_lines(card),
+                               False)
+    return bytes(pdf.output())
+
+
+def render_fold(deck: Deck, paper: str = "a4") -> bytes:
+    """Front and back side by side with a dashed fold line; cut along the rows, fold, study."""
+    lang = i18n.get(deck.lang)
+    pdf = _new_pdf(paper, deck.name)
+    pdf.set_auto_page_break(False)
+    grid = _grid(pdf, 2, 4)
+    for start, chunk in _chunks(list(deck.cards), grid.rows):
+        pdf.add_page()
+        _cut_marks(pdf, Grid(1, grid.rows, grid.x0, grid.y0, grid.w * 2, grid.h))
+        fold_x = grid.x0 + grid.w
+        pdf.set_draw_color(*GREY)
+        pdf.set_dash_pattern(dash=2, gap=1.5)
+        pdf.line(fold_x, grid.y0, fold_x, grid.y0 + grid.rows * grid.h)
+        pdf.set_dash_pattern()
+        pdf.set_font(FONT, "", 6)
+        pdf.set_text_color(*GREY)
+        pdf.set_xy(fold_x - 10, grid.y0 - 5)
+        pdf.cell(20, 4, "fold", align="C")
+        for i, card in enumerate(chunk):
+            number = start + i + 1
+            x, y = grid.cell(i, 0)
+            label = printable(context_label(card)) + _marker(card, lang)
+            _draw_card(pdf, x, y, grid.w, grid.h, number, label, _front_lines(card), True)
+            x, y = grid.cell(i, 1)
+            _draw_card(pdf, x, y, grid.w, grid.h, number, "", _back_lines(card), False)
+    return bytes(pdf.output())
+
+
+def write_pdf(deck: Deck, target: Path, layouts: Iterable[str] = ("sheet",),
+              paper: str = "a4", duplex: str = "long") -> list[Path]:
+    """Write each layout: the first to ``target``, others to ``<stem>.<layout>.pdf``."""
+    written = []
+    for i, layout in enumerate(layouts):
+        path = target if i == 0 else target.with_name(f"{target.stem}.{layout}.pdf")
+        if layout == "sheet":
+            data = render_sheet(deck, paper)
+        elif layout == "cards":
+            data = render_cards(deck, paper, duplex)
+        elif layout == "fold":
+            data = render_fold(deck, paper)
+        else:
+            raise ValueError(f"unknown PDF layout {layout!r}")
+        write_bytes(path, data)
+        written.append(path)
+    return written
+

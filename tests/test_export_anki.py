@@ -1,0 +1,131 @@
+"""Round trips through the official Anki backend (the Rust core AnkiDroid also uses)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flashgen.export.anki import BASIC_MODEL_ID, CLOZE_MODEL_ID, MCQ_MODEL_ID
+from flashgen.pipeline import BuildOptions, build
+
+
+def build_apkg(note: Path, out: Path, **kw) -> Path:
+    build(BuildOptions(paths=(note,), out_dir=out, formats=("apkg",), **kw))
+    return out / f"{note.stem}.apkg"
+
+
+def test_seed_imports_with_expected_notes(seed_note, tmp_path, anki):
+    apkg = build_apkg(seed_note, tmp_path / "out")
+    log = anki.import_apkg(apkg)
+    assert len(log.new) == anki.count()
+    assert anki.count("tag:flashgen::section") == 5
+    assert anki.count("tag:flashgen::list") == 1
+    assert anki.count("tag:flashgen::table") == 4
+    assert anki.count("tag:flashgen::question") == 3
+    assert anki.count("tag:flashgen::cloze") >= 3
+    assert anki.count("tag:flashgen::mcq") == 4
+    for note in anki.notes("tag:flashgen::question"):
+        assert note["Back"].strip()
+        assert "manfaat-pre-trained-models.md:" in note["Source"]
+    # the cloze notes hold real cloze deletions
+    for note in anki.notes("tag:flashgen::cloze"):
+        assert "{{c1::" in note["Text"]
+    # every note carries the note's front-matter tags
+    assert anki.count("tag:ai") == anki.count()
+    assert {"Manfaat Pre-trained Models",
+            "Manfaat Pre-trained Models::Manfaat Pre-trained Models dalam AI Engineering",
+            "Manfaat Pre-trained Models::Ayo Uji Pemahamanmu"} <= anki.deck_names()
+    types = {n.note_type()["id"] for n in anki.notes()}
+    assert types == {BASIC_MODEL_ID, CLOZE_MODEL_ID, MCQ_MODEL_ID}
+    text = " ".join(" ".join(n.fields) for n in anki.notes())
+    for absent in ("Hugging Face Course", "DeepLearningAI", "Mau coba"):
+        assert absent not in text
+
+
+def test_css_has_night_mode_and_no_inline_colours(seed_note, tmp_path, anki):
+    anki.import_apkg(build_apkg(seed_note, tmp_path / "out"))
+    for note in anki.notes():
+        nt = note.note_type()
+        assert ".nightMode" in nt["css"] and ".night_mode" in nt["css"]
+        assert "style=" not in " ".join(note.fields)
+
+
+def test_rebuild_after_edit_updates_in_place(seed_note, tmp_path, anki):
+    apkg = build_apkg(seed_note, tmp_path / "out")
+    anki.import_apkg(apkg)
+    before = anki.count()
+    # re-importing an unchanged build changes nothing
+    log = anki.import_apkg(apkg)
+    assert not log.new and not log.updated and anki.count() == before
+    # edit one point (an answer), rebuild later, import again
+    text = seed_note.read_text(encoding="utf-8")
+    seed_note.write_text(text.replace("Hasil: waktu dari pengembangan ke produksi jauh lebih cepat.",
+                                      "Hasil: rilis ke produksi dalam hitungan hari."),
+                         encoding="utf-8")
+    mtime = seed_note.stat().st_mtime + 60
+    os.utime(seed_note, (mtime, mtime))
+    log = anki.import_apkg(build_apkg(seed_note, tmp_path / "out"))
+    assert not log.new
+    assert len(log.updated) >= 1
+    assert anki.count() == before
+    section = anki.notes('"Front:*Menghemat Waktu Pengembangan*"')
+    assert len(section) == 1
+    assert "rilis ke produksi dalam hitungan hari" in section[0]["Back"]
+
+
+def test_review_history_survives_rebuild(seed_note, tmp_path, anki):
+    anki.import_apkg(build_apkg(seed_note, tmp_path / "out"))
+    col = anki.col
+    card_ids = col.find_cards("tag:flashgen::section")
+    card = col.get_card(card_ids[0])
+    card.start_timer()
+    col.sched.answerCard(card, 3)  # review it once
+    reviewed = col.get_card(card.id)
+    assert reviewed.reps == 1
+    mtime = seed_note.stat().st_mtime + 60
+    seed_note.write_text(seed_note.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    os.utime(seed_note, (mtime, mtime))
+    anki.import_apkg(build_apkg(seed_note, tmp_path / "out"))
+    after = col.get_card(card.id)
+    assert after.reps == 1 and after.nid == reviewed.nid
+
+
+def test_html_in_notes_is_escaped(tmp_path, anki):
+    note = tmp_path / "evil.md"
+    note.write_text(
+        "# Evil\n\n## Points\n\n- <script>alert(1)</script> **<b>bold</b>**\n"
+        '- <img src=x onerror="alert(2)">\n- [click](javascript:alert(3))\n'
+        "- [safe](https://example.org)\n",
+        encoding="utf-8",
+    )
+    anki.import_apkg(build_apkg(note, tmp_path / "out"))
+    back = anki.notes("tag:flashgen::section")[0]["Back"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in back
+    assert "<script" not in back and "<img" not in back and "href=\"javascript" not in back
+    assert '<a href="https://example.org">safe</a>' in back
+
+
+def test_reverse_cards_for_table_rows(tmp_path, anki):
+    note = tmp_path / "vocab.md"
+    note.write_text("| Word | Meaning |\n|---|---|\n| anjing | dog |\n| kucing | cat |\n")
+    anki.import_apkg(build_apkg(note, tmp_path / "out", reverse=True))
+    assert anki.count("tag:flashgen::table") == 2
+    assert len(anki.col.find_cards("tag:flashgen::table")) == 4
+    plain_out = tmp_path / "plain"
+    build_apkg(note, plain_out)
+
+
+def test_deck_option_and_front_matter_deck(tmp_path, anki):
+    note = tmp_path / "n.md"
+    note.write_text("---\ndeck: Bio::Cells\n---\n## Parts\n\n- nucleus\n- membrane\n")
+    anki.import_apkg(build_apkg(note, tmp_path / "a"))
+    assert "Bio::Cells::Parts" in anki.deck_names()
+    anki.import_apkg(build_apkg(note, tmp_path / "b", deck="Override"))
+    assert "Override::Parts" in anki.deck_names()
+
+
+def test_output_is_atomic_and_leaves_no_temp_files(seed_note, tmp_path):
+    out = tmp_path / "out"
+    build_apkg(seed_note, out)
+    assert [p.name for p in out.iterdir()] == [f"{seed_note.stem}.apkg"]
+    assert oct(os.stat(out / f"{seed_note.stem}.apkg").st_mode & 0o777) != "0o600"
