@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import csv
+import io
+
+from flashgen.export.csv import ANKI_HEADER, PLAIN_COLUMNS
+from flashgen.pipeline import BuildOptions, build
+
+
+def build_formats(note, out, *formats, **kw):
+    build(BuildOptions(paths=(note,), out_dir=out, formats=formats, **kw))
+
+
+def test_csv_imports_into_fresh_collection_with_header_only(seed_note, tmp_path, anki):
+    build_formats(seed_note, tmp_path, "csv", "apkg")
+    path = tmp_path / f"{seed_note.stem}.csv"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(ANKI_HEADER)
+    rows = list(csv.reader(io.StringIO(text.split("\n", 6)[6])))
+    log = anki.import_csv(path)
+    assert len(log.new) == len(rows) == anki.count()
+    assert anki.count("tag:flashgen::section") == 5
+    assert anki.count("tag:flashgen::cloze") == anki.count("note:Cloze")
+    assert "Manfaat Pre-trained Models::Ayo Uji Pemahamanmu" in anki.deck_names()
+    assert not any(name.endswith("+") for name in anki.deck_names())
+    # a second import adds nothing
+    again = anki.import_csv(path)
+    assert not again.new and anki.count() == len(rows)
+
+
+def test_csv_guids_match_apkg(seed_note, tmp_path, anki):
+    build_formats(seed_note, tmp_path, "csv", "apkg")
+    anki.import_apkg(tmp_path / f"{seed_note.stem}.apkg")
+    before = anki.count()
+    log = anki.import_csv(tmp_path / f"{seed_note.stem}.csv")
+    assert not log.new and anki.count() == before
+    csv_guids = {r[3] for r in csv.reader(io.StringIO(
+        (tmp_path / f"{seed_note.stem}.csv").read_text().split("\n", 6)[6]))}
+    assert csv_guids == {n.guid for n in anki.notes()}
+
+
+def test_every_field_quoted_so_hash_lines_survive(tmp_path, anki):
+    note = tmp_path / "hash.md"
+    note.write_text("## Tags\n\n- #hashtag first\n- second\n", encoding="utf-8")
+    build_formats(note, tmp_path, "csv")
+    body = (tmp_path / "hash.csv").read_text().split("\n")[6:]
+    assert all(line.startswith('"') for line in body if line)
+    anki.import_csv(tmp_path / "hash.csv")
+    assert "#hashtag first" in anki.notes()[0]["Back"]
+
+
+def test_plain_csv_for_spreadsheets(seed_note, tmp_path):
+    build_formats(seed_note, tmp_path, "csv", csv_style="plain")
+    rows = list(csv.reader((tmp_path / f"{seed_note.stem}.csv").open(encoding="utf-8")))
+    assert tuple(rows[0]) == PLAIN_COLUMNS
+    assert all(not cell.startswith("#") for row in rows for cell in row[:1])
+    cloze = next(r for r in rows if r[2] == "cloze" and "GPU" in r[1])
+    assert "_____" in cloze[0] and "[GPU mahal, waktu berhari-hari, dan listrik banyak]" in cloze[1]
+    assert "<" not in "".join(c for r in rows for c in r[:2] if "<" not in c)
+
+
+def test_csv_is_byte_identical_across_builds(seed_note, tmp_path):
+    build_formats(seed_note, tmp_path / "a", "csv")
+    build_formats(seed_note, tmp_path / "b", "csv")
+    name = f"{seed_note.stem}.csv"
+    assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()

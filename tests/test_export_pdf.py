@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from flashgen.cards import derive
+from flashgen.export.pdf import printable
+from flashgen.export.render import body_lines
+from flashgen.model import Deck
+from flashgen.parse import parse
+from flashgen.pipeline import BuildOptions, build
+from flashgen.sources import read_note
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                reason="poppler-utils (pdftotext) not installed")
+
+
+def run(*args: str) -> str:
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def seed_pdfs(seed_note, tmp_path):
+    build(BuildOptions(paths=(seed_note,), out_dir=tmp_path, formats=("pdf",),
+                       pdf_layouts=("sheet", "cards", "fold")))
+    stem = seed_note.stem
+    return {"sheet": tmp_path / f"{stem}.pdf", "cards": tmp_path / f"{stem}.cards.pdf",
+            "fold": tmp_path / f"{stem}.fold.pdf"}
+
+
+def seed_cards(seed_note):
+    return derive(parse(read_note(seed_note), str(seed_note)))
+
+
+@pytest.mark.parametrize("layout", ["sheet", "cards", "fold"])
+def test_every_card_text_is_in_each_layout(seed_pdfs, seed_note, layout):
+    text = flat(run("pdftotext", str(seed_pdfs[layout]), "-"))
+    assert "\ufffd" not in text
+    for card in seed_cards(seed_note):
+        for line in body_lines(card.front, cloze="hide") + body_lines(card.back):
+            line = flat(printable(line).lstrip("•0123456789. ✓"))
+            # words may be hyphen-broken across lines; compare word by word
+            for word in line.split()[:6]:
+                assert word.strip("✓") in text, (layout, line)
+
+
+@pytest.mark.parametrize("layout", ["sheet", "cards", "fold"])
+def test_fonts_are_embedded(seed_pdfs, layout):
+    fonts = run("pdffonts", str(seed_pdfs[layout])).splitlines()[2:]
+    assert fonts
+    for row in fonts:
+        assert row.split()[-5] == "yes", row  # the "emb" column
+
+
+def test_emoji_are_dropped_not_boxed():
+    from flashgen.export.pdf import _coverage
+
+    assert printable("🚀 Launch 🧠 done") == "Launch done"
+    assert all(ord(c) in _coverage() for c in printable("✅ 😄 🎯 ok ✓"))
+    assert printable("Größe — 1–2 “x”") == "Größe — 1–2 “x”"
+
+
+def _number_positions(pdf, page):
+    """Centre of each '#k' label on a page, from pdftotext's word boxes."""
+    out = run("pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-")
+    width = float(re.search(r'<page width="([\d.]+)"', out).group(1))
+    height = float(re.search(r'height="([\d.]+)"', out).group(1))
+    pos = {}
+    for m in re.finditer(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">#(\d+)<',
+                         out):
+        x0, y0, x1, y1 = map(float, m.groups()[:4])
+        pos[int(m.group(5))] = ((x0 + x1) / 2, (y0 + y1) / 2)
+    return pos, width, height
+
+
+@pytest.mark.parametrize("duplex", ["long", "short"])
+def test_card_backs_land_behind_their_fronts(seed_note, tmp_path, duplex):
+    build(BuildOptions(paths=(seed_note,), out_dir=tmp_path, formats=("pdf",),
+                       pdf_layouts=("cards",), duplex=duplex))
+    pdf = tmp_path / f"{seed_note.stem}.pdf"
+    pages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", str(pdf))).group(1))
+    n_cards = len(seed_cards(seed_note))
+    assert pages == 2 * -(-n_cards // 8)
+    seen = set()
+    for front_page in range(1, pages + 1, 2):
+        fronts, w, h = _number_positions(pdf, front_page)
+        backs, _, _ = _number_positions(pdf, front_page + 1)
+        assert fronts.keys() == backs.keys()
+        for k, (fx, fy) in fronts.items():
+            bx, by = backs[k]
+            # the label sits in the card's top-left corner; compare card cells, not labels
+            col_w, row_h = (w - 2 * 34.0) / 2, (h - 2 * 34.0) / 4
+            fcol, frow = int((fx - 34.0) // col_w), int((fy - 34.0) // row_h)
+            bcol, brow = int((bx - 34.0) // col_w), int((by - 34.0) // row_h)
+            # flip the sheet as the printer does: long edge mirrors columns, short edge rows
+            if duplex == "long":
+                assert (brow, bcol) == (frow, 1 - fcol), k
+            else:
+                assert (brow, bcol) == (3 - frow, fcol), k
+            seen.add(k)
+    assert seen == set(range(1, n_cards + 1))
+
+
+def test_letter_paper(seed_note, tmp_path):
+    build(BuildOptions(paths=(seed_note,), out_dir=tmp_path, formats=("pdf",), paper="letter"))
+    info = run("pdfinfo", str(tmp_path / f"{seed_note.stem}.pdf"))
+    assert "612 x 792 pts" in info
+
+
+def test_empty_deck_still_prints(tmp_path):
+    from flashgen.export.pdf import write_pdf
+
+    deck = Deck(name="Empty", source="e.md", lang="en", cards=(), stem="e")
+    written = write_pdf(deck, tmp_path / "e.pdf", layouts=("sheet", "cards", "fold"))
+    assert all(p.stat().st_size > 0 for p in written)
