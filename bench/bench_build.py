@@ -1,0 +1,57 @@
+"""Time `flashgen build` on the seed note and `flashgen --help`, as whole commands.
+
+    python bench/bench_build.py [--runs 7]
+
+Each command runs in a fresh process, as a user would; reports median and min/max.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "source" / "manfaat-pre-trained-models.md"
+
+
+def timed(cmd: list[str], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def report(name: str, times: list[float]) -> None:
+    print(f"{name:<40} median {statistics.median(times) * 1000:8.1f} ms   "
+          f"min {min(times) * 1000:8.1f}   max {max(times) * 1000:8.1f}   (n={len(times)})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    flashgen = [sys.executable, "-m", "flashgen"]
+    out = Path(tempfile.mkdtemp(prefix="flashgen-bench-"))
+    try:
+        timed([*flashgen, "--help"], 1)  # warm the file cache
+        report("flashgen --help", timed([*flashgen, "--help"], args.runs))
+        for fmt in ("apkg", "csv", "pdf", "apkg,csv,pdf"):
+            cmd = [*flashgen, "build", str(SEED), "--out", str(out), "--format", fmt, "-q"]
+            report(f"flashgen build seed --format {fmt}", timed(cmd, args.runs))
+        cmd = [*flashgen, "build", str(SEED), "--out", str(out), "--format", "pdf",
+               "--pdf-layout", "sheet,cards,fold", "-q"]
+        report("flashgen build seed, 3 PDF layouts", timed(cmd, args.runs))
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
