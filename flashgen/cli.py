@@ -29,6 +29,8 @@ class _Group(click.Group):
 
 class _Formatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
+        if record.levelno == logging.INFO:
+            return record.getMessage()
         return f"{record.levelname.lower()}: {record.getMessage()}"
 
 
@@ -78,17 +80,29 @@ def cli() -> None:
 @click.option("--duplex", type=click.Choice(["long", "short"]), default="long",
               show_default=True, help="Printer's duplex flip for the cards layout.")
 @click.option("--reverse", is_flag=True, help="Also make back-to-front cards for table rows.")
+@click.option("--generate/--no-generate", "generate", default=None,
+              help="Add quiz items written by a question-generation model. Default: when the "
+              "model is available locally (else one line says it was skipped); --generate "
+              "makes a missing model an error.")
+@click.option("--model", metavar="ID|PATH",
+              help="Hugging Face model id (downloaded with `flashgen model pull`), model folder "
+              "or .gguf file. Default: FLASHGEN_MODEL, then `model` in flashgen.toml or "
+              "[tool.flashgen], then a recommended model for the note's language.")
+@click.option("--max-generated", type=click.IntRange(1, 200), default=12, show_default=True,
+              help="Answers asked of the model per note.")
 @click.option("--strict", is_flag=True, help="Fail a note on any warning.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Print details as well.")
 def build(notes: tuple[Path, ...], out_dir: Path, deck: str | None, formats: str,
           csv_style: str, pdf_layout: str, paper: str, duplex: str, reverse: bool,
-          strict: bool, quiet: bool, verbose: bool) -> None:
+          generate: bool | None, model: str | None, max_generated: int, strict: bool,
+          quiet: bool, verbose: bool) -> None:
     """Build decks from NOTES (files or folders; default: every .md under source/).
 
     Writes decks/<note>.apkg (import into Anki or AnkiDroid; rebuilt decks update in place,
     keeping review history), decks/<note>.csv and decks/<note>.pdf.
     """
+    from flashgen.generate.stage import GenerateOptions
     from flashgen.pipeline import FORMATS, BuildOptions
     from flashgen.pipeline import build as run_build
 
@@ -104,10 +118,77 @@ def build(notes: tuple[Path, ...], out_dir: Path, deck: str | None, formats: str
         pdf_layouts=_csv_list(pdf_layout, ("sheet", "cards", "fold"), "--pdf-layout"),
         paper=paper,
         duplex=duplex,
+        generate=GenerateOptions(
+            mode={None: "auto", True: "on", False: "off"}[generate],
+            model=model,
+            max_items=max_generated,
+        ),
     )
 
     def report(result: object) -> None:
         if not quiet or not getattr(result, "ok", True):
             click.echo(result.summary(), err=not getattr(result, "ok", True))  # type: ignore[attr-defined]
 
-    run_build(options, on_note=report)
+    progress = _ProgressBar() if (not quiet and sys.stderr.isatty()) else None
+    try:
+        run_build(options, on_note=report, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+class _ProgressBar:
+    """A click progress bar per note while the model writes questions (TTY only)."""
+
+    def __init__(self) -> None:
+        self.bar: object = None
+        self.shown = 0
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if done == 0:
+            self.close()
+            self.bar = click.progressbar(length=total, label=f"generating {label}",
+                                         file=sys.stderr, show_eta=True, show_pos=True)
+            self.bar.__enter__()  # type: ignore[attr-defined]
+            self.shown = 0
+        elif self.bar is not None:
+            self.bar.update(done - self.shown)  # type: ignore[attr-defined]
+            self.shown = done
+            if done >= total:
+                self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+            self.bar = None
+
+
+@cli.group()
+def model() -> None:
+    """Manage question-generation models (all local; only `pull` uses the network)."""
+
+
+@model.command("list")
+def model_list() -> None:
+    """Show the models available on this machine."""
+    from flashgen.config import DEFAULT_MODEL_EN, DEFAULT_MODEL_OTHER
+    from flashgen.generate.hf import local_models
+
+    found = local_models()
+    for name, where in found:
+        click.echo(f"{name}\t{where}")
+    if not found:
+        click.echo("no models on this machine; `flashgen model pull` downloads the "
+                   f"recommended one ({DEFAULT_MODEL_EN} for English notes, "
+                   f"{DEFAULT_MODEL_OTHER} for other languages)")
+
+
+@model.command("pull")
+@click.argument("model_id", required=False)
+def model_pull(model_id: str | None) -> None:
+    """Download MODEL_ID from the Hugging Face Hub (default: the recommended English model)."""
+    from flashgen.config import DEFAULT_MODEL_EN
+    from flashgen.generate.hf import pull
+
+    path = pull(model_id or DEFAULT_MODEL_EN)
+    click.echo(f"{model_id or DEFAULT_MODEL_EN}: {path}")

@@ -7,11 +7,12 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flashgen import cards as card_rules
 from flashgen.errors import BuildFailedError, FlashgenError, UsageError
+from flashgen.generate.stage import GenerateOptions, Progress, Stage
 from flashgen.model import Deck
 from flashgen.parse import parse
 from flashgen.sources import find_notes, read_note
@@ -50,6 +51,8 @@ class BuildOptions:
     """"a4" or "letter"."""
     duplex: str = "long"
     """Duplex flip of the printer for the cards layout: "long" or "short" edge."""
+    generate: GenerateOptions = field(default_factory=lambda: GenerateOptions(mode="off"))
+    """Question generation; off unless the caller (the CLI) asks."""
 
 
 @dataclass(frozen=True)
@@ -102,10 +105,17 @@ def _counting() -> Iterator[_WarningCounter]:
         log.removeHandler(counter)
 
 
-def load_deck(path: Path, options: BuildOptions) -> Deck:
-    """Read, parse and derive the cards of one note."""
-    doc = parse(read_note(path), str(path))
+def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None) -> Deck:
+    """Read, parse and derive the cards of one note, plus generated ones when a stage runs."""
+    text = read_note(path)
+    doc = parse(text, str(path))
     cards = card_rules.derive(doc, reverse=options.reverse)
+    if stage is not None:
+        outcome = stage.run(doc, cards, path, text)
+        if outcome.skipped and outcome.skipped not in stage.reported:
+            stage.reported.add(outcome.skipped)
+            log.info("%s", outcome.skipped)
+        cards = cards + outcome.cards
     if not cards:
         log.warning("%s: no cards: the note has no lists, tables, questions or bold terms", path)
     return Deck(name=options.deck or doc.deck, source=str(path), lang=doc.lang, cards=cards,
@@ -155,6 +165,7 @@ def export(deck: Deck, path: Path, options: BuildOptions) -> list[Path]:
 def build(
     options: BuildOptions,
     on_note: Callable[[NoteResult], None] | None = None,
+    progress: Progress | None = None,
 ) -> list[NoteResult]:
     """Build every note. Each note is fully derived before any of its files is written.
 
@@ -167,11 +178,12 @@ def build(
     if options.out_dir.exists() and not options.out_dir.is_dir():
         raise UsageError(f"{options.out_dir}: output path is a file; pass a folder to --out")
     notes = find_notes(paths)
+    stage = Stage(options.generate, progress) if options.generate.mode != "off" else None
     results: list[NoteResult] = []
     for path in notes:
         with _counting() as counter:
             try:
-                deck = load_deck(path, options)
+                deck = load_deck(path, options, stage)
                 if options.strict and counter.count:
                     raise BuildFailedError(f"{path}: {counter.count} warning(s) and --strict is set")
                 outputs = export(deck, path, options)

@@ -125,7 +125,7 @@ def _context(card: Card) -> str:
 def note_fields(card: Card) -> tuple[str, list[str]]:
     """The note type and field values (HTML) for a card. Shared with the CSV exporter."""
     gen = html.escape(card.generator, quote=False)
-    if card.kind == "cloze" or (card.generator and card.source_kind == "cloze"):
+    if card.kind == "cloze":
         return "cloze", [body_html(card.front), body_html(card.back), _context(card),
                          _source(card), gen]
     if card.kind == "mcq":

@@ -46,7 +46,7 @@ def _context(card: Card) -> str:
 def anki_row(deck: Deck, card: Card) -> list[str]:
     """notetype, deck, tags, guid, then the note type's fields."""
     head = [subdeck(deck, card), " ".join(tags(card)), note_guid(deck, card)]
-    if card.kind == "cloze" or card.source_kind == "cloze":
+    if card.kind == "cloze":
         return [CLOZE, *head, body_html(card.front), _context(card) + body_html(card.back)
                 + _foot(card)]
     front = _context(card) + body_html(card.front)

@@ -71,7 +71,7 @@ def _front_lines(card: Card) -> list[str]:
 
 
 def _back_lines(card: Card) -> list[str]:
-    if card.kind == "cloze" or card.source_kind == "cloze":
+    if card.kind == "cloze":
         lines = body_lines(card.front, cloze="mark") + body_lines(card.back)
     else:
         lines = body_lines(card.back)

@@ -1,0 +1,86 @@
+"""Keep a generated question only if it is grounded, well formed and new. Pure functions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from flashgen import i18n
+from flashgen.generate import Request
+from flashgen.text import collapse
+
+MIN_CHARS, MAX_CHARS, MAX_WORDS = 12, 200, 40
+DUPLICATE_SCORE = 85.0
+
+_PREFIX = re.compile(
+    r"^(?:question|q|pertanyaan|soal|frage|pregunta|generated question)\s*[:：.-]\s*",
+    re.IGNORECASE,
+)
+
+
+def clean(raw: str) -> str:
+    """The model's output as one question: first non-empty line, labels and quotes removed."""
+    for line in raw.replace("\r", "\n").split("\n"):
+        line = collapse(line.replace("**", "").replace("<hl>", " "))
+        if line:
+            break
+    else:
+        return ""
+    line = _PREFIX.sub("", line).strip(" \"'“”‘’`")
+    cut = line.find("?")
+    if cut != -1:
+        line = line[: cut + 1]
+    return line.strip()
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return collapse(re.sub(r"[^\w]+", " ", text))
+
+
+def reject_reason(question: str, req: Request, note_text: str,
+                  others: Iterable[str]) -> str | None:
+    """Why ``question`` must be dropped, or None to keep it."""
+    if not question:
+        return "empty output"
+    if _norm(req.answer) not in _norm(note_text):
+        return "answer not in note"
+    words = question.split()
+    if len(question) < MIN_CHARS or len(words) < 3:
+        return "too short"
+    if len(question) > MAX_CHARS or len(words) > MAX_WORDS:
+        return "too long"
+    if not question.endswith(("?", "？")):
+        return "not a question"
+    letters = sum(c.isalpha() for c in question)
+    if letters < 0.6 * len(question.replace(" ", "")) or "\ufffd" in question:
+        return "garbled"
+    if any(words[i].lower() == words[i + 1].lower() == words[i + 2].lower()
+           for i in range(len(words) - 2)):
+        return "garbled"
+    answer = _norm(req.answer)
+    if len(answer) >= 3 and re.search(rf"\b{re.escape(answer)}\b", _norm(question)):
+        return "contains its answer"
+    if _wrong_language(question, req.lang):
+        return "wrong language"
+    from rapidfuzz import fuzz
+
+    q = _norm(question)
+    for other in others:
+        if fuzz.token_set_ratio(q, _norm(other)) >= DUPLICATE_SCORE:
+            return "near-duplicate"
+    return None
+
+
+def _wrong_language(question: str, lang: str) -> bool:
+    """True when the question is clearly in another known language than the note."""
+    if lang.split("-")[0] not in i18n.LANGUAGES:
+        return False
+    tokens = i18n.words(question)
+    own = sum(t in i18n.get(lang).stopwords for t in tokens)
+    best = max(
+        (sum(t in other.stopwords for t in tokens), code)
+        for code, other in i18n.LANGUAGES.items()
+    )
+    return own == 0 and best[0] >= 2 and best[1] != lang

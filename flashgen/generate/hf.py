@@ -1,0 +1,284 @@
+"""The Hugging Face transformers backend: seq2seq QG checkpoints and instruction-tuned chat models.
+
+Nothing here touches the network. A model is a local folder, a local ``.gguf`` file, or a Hub
+id already in the local Hugging Face cache (``flashgen model pull ID`` puts it there). torch
+and transformers are imported only when the first question is actually needed, so a rebuild
+whose questions are all cached never loads them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flashgen.errors import GenerationError
+from flashgen.generate import Request
+
+log = logging.getLogger("flashgen")
+
+EXTRA_HINT = 'install the extra: pip install "flashgen[generate]" (and "flashgen[gguf]" for .gguf)'
+MAX_NEW_TOKENS = 48
+LANGUAGE_NAMES = {"en": "English", "id": "Indonesian", "de": "German", "es": "Spanish",
+                  "fr": "French", "it": "Italian", "pt": "Portuguese", "nl": "Dutch",
+                  "ja": "Japanese", "zh": "Chinese", "ko": "Korean", "ru": "Russian"}
+
+SYSTEM_PROMPT = (
+    "You write quiz questions for flashcards. Given a passage and an answer taken from it, "
+    "write exactly one question that the passage answers with that answer. The question must "
+    "not contain the answer. Reply with the question only."
+)
+
+
+class ModelUnavailableError(GenerationError):
+    """The model is not on this machine."""
+
+
+def hub_cache() -> Path:
+    """The local Hugging Face Hub cache folder (HF_HUB_CACHE, HF_HOME/hub, ~/.cache/...)."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"])
+    if os.environ.get("HF_HOME"):
+        return Path(os.environ["HF_HOME"]) / "hub"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "huggingface" / "hub"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRef:
+    """A model found on disk."""
+
+    name: str
+    """What the user called it (id, folder or file name)."""
+    path: Path
+    """Folder of a transformers model, or the .gguf file."""
+    revision: str
+    """Commit hash, or size and mtime of the weights: changes when the weights do."""
+
+    @property
+    def is_gguf(self) -> bool:
+        return self.path.suffix.lower() == ".gguf"
+
+
+def _file_revision(paths: Sequence[Path]) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        st = p.stat()
+        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:16]
+
+
+def resolve(spec: str) -> ModelRef:
+    """Find ``spec`` on disk without importing transformers; ModelUnavailableError if absent."""
+    path = Path(spec).expanduser()
+    if path.suffix.lower() == ".gguf":
+        if not path.is_file():
+            raise ModelUnavailableError(f"{spec}: no such GGUF file")
+        return ModelRef(path.name, path.resolve(), _file_revision([path]))
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise ModelUnavailableError(f"{spec}: folder has no config.json; not a model")
+        weights = [p for p in path.iterdir() if p.suffix in (".safetensors", ".bin", ".json")]
+        return ModelRef(spec, path.resolve(), _file_revision(weights))
+    if spec.count("/") == 1 and not spec.startswith((".", "/", "~")):
+        repo = hub_cache() / f"models--{spec.replace('/', '--')}"
+        ref = repo / "refs" / "main"
+        if ref.is_file():
+            commit = ref.read_text().strip()
+            snapshot = repo / "snapshots" / commit
+            if (snapshot / "config.json").is_file():
+                return ModelRef(spec, snapshot, commit)
+        raise ModelUnavailableError(
+            f"model {spec} is not downloaded; run `flashgen model pull {spec}` "
+            "or pass --model PATH")
+    raise ModelUnavailableError(f"{spec}: no such model file or folder")
+
+
+def _require() -> tuple[Any, Any]:
+    try:
+        import torch
+        import transformers
+    except ImportError as e:
+        raise GenerationError(f"question generation needs torch and transformers ({e.name} "
+                              f"is missing); {EXTRA_HINT}") from None
+    return torch, transformers
+
+
+def converted_dir(ref: ModelRef) -> Path:
+    """Where the de-quantised weights of a GGUF file are kept after the first load."""
+    from platformdirs import user_cache_dir
+
+    key = hashlib.sha256(f"{ref.path}:{ref.revision}".encode()).hexdigest()[:16]
+    return Path(user_cache_dir("flashgen")) / "gguf" / f"{ref.path.stem}-{key}"
+
+
+class TransformersGenerator:
+    """Answer-aware question generation with a local transformers model."""
+
+    def __init__(self, model: str, batch_size: int = 8, max_new_tokens: int = MAX_NEW_TOKENS,
+                 **_: object) -> None:
+        self.ref = resolve(model)
+        self.name = self.ref.name
+        self.revision = self.ref.revision
+        self.batch_size = max(1, batch_size)
+        self.max_new_tokens = max_new_tokens
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self.seq2seq = False
+        self.load_seconds = 0.0
+
+    # -- loading ------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Load tokenizer and model (once). GGUF weights are converted once and cached."""
+        if self._model is not None:
+            return
+        import time
+
+        start = time.perf_counter()
+        torch, transformers = _require()
+        torch.set_num_threads(max(1, os.cpu_count() or 1))
+        source, kwargs = self._source()
+        try:
+            config = transformers.AutoConfig.from_pretrained(source, **kwargs)
+            self.seq2seq = bool(getattr(config, "is_encoder_decoder", False))
+            auto = (transformers.AutoModelForSeq2SeqLM if self.seq2seq
+                    else transformers.AutoModelForCausalLM)
+            tokenizer = transformers.AutoTokenizer.from_pretrained(source, **kwargs)
+            model = auto.from_pretrained(source, dtype=torch.float32, **kwargs)
+        except (OSError, ValueError) as e:
+            raise GenerationError(f"cannot load model {self.name}: {e}".splitlines()[0]) from None
+        model.eval()
+        if tokenizer.pad_token is None:
+            tokenizer.pad_token = tokenizer.eos_token
+        tokenizer.padding_side = "right" if self.seq2seq else "left"
+        if self.ref.is_gguf and not kwargs.get("_cached"):
+            self._save_converted(model, tokenizer)
+        self._model, self._tokenizer = model, tokenizer
+        self.load_seconds = time.perf_counter() - start
+        log.debug("loaded %s (%s) in %.1f s", self.name,
+                  "seq2seq" if self.seq2seq else "causal", self.load_seconds)
+
+    def _source(self) -> tuple[str, dict[str, Any]]:
+        kwargs: dict[str, Any] = {"local_files_only": True}
+        if not self.ref.is_gguf:
+            return str(self.ref.path), kwargs
+        cached = converted_dir(self.ref)
+        if (cached / "config.json").is_file():
+            return str(cached), kwargs
+        try:
+            import accelerate  # noqa: F401
+            import gguf  # noqa: F401
+        except ImportError:
+            raise GenerationError(f"loading .gguf files needs the gguf and accelerate "
+                                  f"packages; {EXTRA_HINT}") from None
+        log.info("converting %s once (later builds load the converted copy)", self.name)
+        kwargs["gguf_file"] = self.ref.path.name
+        return str(self.ref.path.parent), kwargs
+
+    def _save_converted(self, model: Any, tokenizer: Any) -> None:
+        target = converted_dir(self.ref)
+        tmp = target.with_name(target.name + ".partial")
+        try:
+            model.save_pretrained(tmp)
+            tokenizer.save_pretrained(tmp)
+            tmp.replace(target)
+        except OSError as e:
+            log.warning("could not cache converted weights of %s: %s", self.name, e)
+
+    # -- prompting ----------------------------------------------------------------
+
+    def prompt(self, req: Request) -> str:
+        """The model input for one request."""
+        if self.seq2seq:
+            # lmqg-style answer highlighting: "generate question: ... <hl> answer <hl> ..."
+            ctx = req.context
+            i = ctx.find(req.answer)
+            if i == -1:
+                ctx = f"{req.answer}. {ctx}"
+                i = 0
+            hl = f"{ctx[:i]}<hl> {req.answer} <hl>{ctx[i + len(req.answer):]}"
+            return f"generate question: {hl}"
+        language = LANGUAGE_NAMES.get(req.lang.split("-")[0], "the passage's language")
+        user = (f"Passage: {req.context}\nAnswer: {req.answer}\n"
+                f"Write one question in {language} whose answer is \"{req.answer}\".")
+        tok = self._tokenizer
+        if getattr(tok, "chat_template", None):
+            messages = [{"role": "system", "content": SYSTEM_PROMPT},
+                        {"role": "user", "content": user}]
+            return str(tok.apply_chat_template(messages, tokenize=False,
+                                               add_generation_prompt=True))
+        return f"{SYSTEM_PROMPT}\n\n{user}\nQuestion:"
+
+    def encode(self, prompts: Sequence[str]) -> Any:
+        """Tokenise a batch (left-padded for causal models)."""
+        return self._tokenizer(list(prompts), return_tensors="pt", padding=True,
+                               truncation=True, max_length=512,
+                               add_special_tokens=self.seq2seq)
+
+    def run(self, batch: Any) -> Any:
+        """Greedy decoding of one tokenised batch."""
+        import torch
+
+        with torch.inference_mode():
+            return self._model.generate(
+                **batch, do_sample=False, num_beams=1, max_new_tokens=self.max_new_tokens,
+                pad_token_id=self._tokenizer.pad_token_id,
+            )
+
+    def decode(self, batch: Any, output: Any) -> list[str]:
+        """Generated text only (the prompt is cut off for causal models)."""
+        if not self.seq2seq:
+            output = output[:, batch["input_ids"].shape[1]:]
+        return [str(t) for t in self._tokenizer.batch_decode(output, skip_special_tokens=True)]
+
+    def generate(self, requests: Sequence[Request],
+                 progress: Callable[[int], None] | None = None) -> list[str]:
+        if not requests:
+            return []
+        self.load()
+        out: list[str] = []
+        for start in range(0, len(requests), self.batch_size):
+            chunk = requests[start : start + self.batch_size]
+            batch = self.encode([self.prompt(r) for r in chunk])
+            out.extend(self.decode(batch, self.run(batch)))
+            if progress is not None:
+                progress(len(chunk))
+        return out
+
+
+def pull(model_id: str) -> Path:
+    """Download a Hub model into the local cache (the only networked call in flashgen)."""
+    _require()
+    from huggingface_hub import snapshot_download
+
+    try:
+        return Path(snapshot_download(model_id))
+    except (OSError, ValueError) as e:  # hub and network errors are OSErrors
+        raise GenerationError(f"could not download {model_id}: {e}".splitlines()[0]) from None
+
+
+def local_models() -> list[tuple[str, str]]:
+    """(name, where) of models in the Hub cache and converted GGUF files."""
+    found = []
+    cache = hub_cache()
+    if cache.is_dir():
+        for repo in sorted(cache.glob("models--*")):
+            name = repo.name.removeprefix("models--").replace("--", "/")
+            try:
+                ref = resolve(name)
+            except GenerationError:
+                continue
+            found.append((name, str(ref.path)))
+    from platformdirs import user_cache_dir
+
+    gguf_dir = Path(user_cache_dir("flashgen")) / "gguf"
+    if gguf_dir.is_dir():
+        for conv in sorted(gguf_dir.iterdir()):
+            if (conv / "config.json").is_file():
+                found.append((f"{conv.name} (converted GGUF)", str(conv)))
+    return found

@@ -1,0 +1,23 @@
+"""The ``none`` backend: asks nothing. Useful to switch generation off by configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from flashgen.generate import Request
+
+
+class NoGenerator:
+    """Returns no questions."""
+
+    name = "none"
+    revision = ""
+
+    def __init__(self, **_: object) -> None:
+        pass
+
+    def generate(self, requests: Sequence[Request],
+                 progress: Callable[[int], None] | None = None) -> list[str]:
+        if progress is not None:
+            progress(len(requests))
+        return ["" for _ in requests]
