@@ -56,9 +56,11 @@ def reject_reason(question: str, req: Request, note_text: str,
     letters = sum(c.isalpha() for c in question)
     if letters < 0.6 * len(question.replace(" ", "")) or "\ufffd" in question:
         return "garbled"
-    if any(words[i].lower() == words[i + 1].lower() == words[i + 2].lower()
-           for i in range(len(words) - 2)):
-        return "garbled"
+    lowered = [w.lower() for w in words]
+    trigrams = [tuple(lowered[i : i + 3]) for i in range(len(lowered) - 2)]
+    if len(set(trigrams)) < len(trigrams) or any(
+            a == b == c for a, b, c in trigrams):
+        return "garbled"  # the model repeats itself
     answer = _norm(req.answer)
     if len(answer) >= 3 and re.search(rf"\b{re.escape(answer)}\b", _norm(question)):
         return "contains its answer"

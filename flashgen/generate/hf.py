@@ -83,7 +83,7 @@ def resolve(spec: str) -> ModelRef:
         if not (path / "config.json").is_file():
             raise ModelUnavailableError(f"{spec}: folder has no config.json; not a model")
         weights = [p for p in path.iterdir() if p.suffix in (".safetensors", ".bin", ".json")]
-        return ModelRef(spec, path.resolve(), _file_revision(weights))
+        return ModelRef(path.resolve().name, path.resolve(), _file_revision(weights))
     if spec.count("/") == 1 and not spec.startswith((".", "/", "~")):
         repo = hub_cache() / f"models--{spec.replace('/', '--')}"
         ref = repo / "refs" / "main"
@@ -142,6 +142,8 @@ class TransformersGenerator:
         start = time.perf_counter()
         torch, transformers = _require()
         torch.set_num_threads(max(1, os.cpu_count() or 1))
+        transformers.utils.logging.set_verbosity_error()
+        transformers.utils.logging.disable_progress_bar()
         source, kwargs = self._source()
         try:
             config = transformers.AutoConfig.from_pretrained(source, **kwargs)

@@ -1,0 +1,284 @@
+"""Question generation: filters and answer picking (pure), and the real transformers path on
+tiny models the tests train themselves (no network)."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from flashgen.cli import cli
+from flashgen.errors import GenerationError
+from flashgen.generate import Request, get_generator
+from flashgen.generate.answers import pick_answers
+from flashgen.generate.filters import clean, reject_reason
+from flashgen.parse import parse
+from flashgen.pipeline import BuildOptions, build
+from flashgen.sources import read_note
+
+from .conftest import FIXTURES, SEED
+
+ENGLISH = FIXTURES / "notes" / "photosynthesis.md"
+HAS_TORCH = all(importlib.util.find_spec(m) for m in ("torch", "transformers", "tokenizers"))
+needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="needs the [generate] extra")
+
+REQ = Request("ImageNet", "Pre-trained models learned from ImageNet and Common Crawl.", "en",
+              "section")
+NOTE = "Pre-trained models learned from **ImageNet** and Common Crawl."
+
+
+# --- pure parts -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("Question: What dataset did they use?\nExtra line", "What dataset did they use?"),
+        ('"Which dataset is large?" Because...', "Which dataset is large?"),
+        ("**Pertanyaan:** Apa itu ImageNet?", "Apa itu ImageNet?"),
+        ("\n\n  ", ""),
+    ],
+)
+def test_clean(raw, cleaned):
+    assert clean(raw) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("Which dataset did pre-trained models learn from?", None),
+        ("", "empty output"),
+        ("Why?", "too short"),
+        ("Which dataset did pre-trained models learn from", "not a question"),
+        ("Did they learn from ImageNet?", "contains its answer"),
+        ("What " + "very " * 45 + "long?", "too long"),
+        ("Which 1234 5678 9999 #### $$$$ ?", "garbled"),
+        ("What is the the the dataset?", "garbled"),
+        ("Which data does this data does this data use?", "garbled"),
+        ("Welche Daten hat das Modell gelernt, und wo ist der Datensatz?", "wrong language"),
+        ("Which dataset did the pre-trained models learn from?", "near-duplicate"),
+    ],
+)
+def test_reject_reasons(question, reason):
+    others = ["Which dataset did pre-trained models learn from?"] if reason == "near-duplicate" \
+        else []
+    assert reject_reason(question, REQ, NOTE, others) == reason
+
+
+def test_answer_must_be_in_note():
+    req = Request("MNIST", "context", "en", "section")
+    assert reject_reason("Which dataset has digits?", req, NOTE, []) == "answer not in note"
+
+
+def test_pick_answers_from_seed():
+    doc = parse(read_note(SEED), str(SEED))
+    cands = pick_answers(doc, 50)
+    answers = [c.request.answer for c in cands]
+    assert answers[0] == "manfaat dari pre-trained models"  # bold phrases first
+    assert "GPU mahal, waktu berhari-hari, dan listrik banyak" in answers
+    assert {"NLP", "Computer Vision", "Speech Processing", "Multimodal"} <= set(answers)
+    assert {"GPT", "BERT", "ResNet", "ImageNet", "Common Crawl"} <= set(answers)
+    assert "DeepLearningAI" not in answers  # resources are never asked about
+    assert len(answers) == len({a.casefold() for a in answers})
+    assert all(c.request.lang == "id" and c.ref.line > 0 for c in cands)
+    assert len(pick_answers(doc, 5)) == 5
+
+
+def test_none_backend_and_unknown_backend():
+    gen = get_generator("none")
+    assert gen.generate([REQ]) == [""]
+    with pytest.raises(Exception, match="unknown generator"):
+        get_generator("nope")
+
+
+# --- offline behaviour ------------------------------------------------------------
+
+
+def run_cli(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_missing_model_skips_with_one_line_and_exit_0(tmp_path, seed_note):
+    result = run_cli("build", str(seed_note), str(ENGLISH), "--out", str(tmp_path),
+                     "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    skips = [ln for ln in result.output.splitlines() if "generation skipped" in ln]
+    assert len(skips) == 2  # one per missing model (Indonesian and English defaults)
+    assert "flashgen model pull" in skips[0] and "--model PATH" in skips[0]
+    assert "5 section" in result.output
+
+
+def test_explicit_generate_with_missing_model_fails(tmp_path):
+    result = run_cli("build", str(ENGLISH), "--out", str(tmp_path), "--format", "apkg",
+                     "--generate", "--model", str(tmp_path / "nope.gguf"))
+    assert result.exit_code != 0
+    assert "no such GGUF file" in result.output
+
+
+def test_no_generate_is_silent(tmp_path):
+    result = run_cli("build", str(ENGLISH), "--out", str(tmp_path), "--format", "apkg",
+                     "--no-generate")
+    assert result.exit_code == 0 and "skipped" not in result.output
+
+
+def test_missing_extra_names_it(tmp_path, monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "torch" else real(name, *a))
+    result = run_cli("build", str(ENGLISH), "--out", str(tmp_path), "--format", "apkg",
+                     "--generate", "--model", str(tmp_path))
+    assert result.exit_code != 0 and 'pip install "flashgen[generate]"' in result.output
+
+
+def test_config_file_and_env_choose_the_model(tmp_path, monkeypatch):
+    from flashgen import config
+
+    note = tmp_path / "n.md"
+    note.write_text("x")
+    (tmp_path / "flashgen.toml").write_text('model = "org/from-toml"\n')
+    config.settings_for.cache_clear()
+    assert config.model_for(note, "en", None) == "org/from-toml"
+    monkeypatch.setenv("FLASHGEN_MODEL", "org/from-env")
+    assert config.model_for(note, "en", None) == "org/from-env"
+    assert config.model_for(note, "en", "cli/model") == "cli/model"
+    (tmp_path / "flashgen.toml").unlink()
+    (tmp_path / "pyproject.toml").write_text('[tool.flashgen]\nmodel = "org/from-pyproject"\n')
+    monkeypatch.delenv("FLASHGEN_MODEL")
+    config.settings_for.cache_clear()
+    assert config.model_for(note, "en", None) == "org/from-pyproject"
+    config.settings_for.cache_clear()
+
+
+def test_hub_ids_resolve_from_the_local_cache_only(tmp_path, monkeypatch):
+    from flashgen.generate.hf import ModelUnavailableError, resolve
+
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
+    with pytest.raises(ModelUnavailableError, match="flashgen model pull org/m"):
+        resolve("org/m")
+    snap = tmp_path / "models--org--m" / "snapshots" / "abc123"
+    snap.mkdir(parents=True)
+    (snap / "config.json").write_text("{}")
+    (tmp_path / "models--org--m" / "refs").mkdir()
+    (tmp_path / "models--org--m" / "refs" / "main").write_text("abc123")
+    ref = resolve("org/m")
+    assert ref.path == snap and ref.revision == "abc123"
+
+
+# --- the real transformers path on tiny models -----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory):
+    if not HAS_TORCH:
+        pytest.skip("needs the [generate] extra")
+    from .tinymodels import build_causal, build_seq2seq
+
+    root = tmp_path_factory.mktemp("tiny")
+    return {"seq2seq": build_seq2seq(root / "t5"), "causal": build_causal(root / "qwen2")}
+
+
+def gen_build(note: Path, out: Path, model: Path, caplog=None, **kw):
+    from flashgen.generate.stage import GenerateOptions
+
+    opts = BuildOptions(paths=(note,), out_dir=out, formats=("apkg",),
+                        generate=GenerateOptions(mode="on", model=str(model), **kw))
+    return build(opts)[0]
+
+
+@needs_torch
+@pytest.mark.parametrize("kind", ["seq2seq", "causal"])
+def test_tiny_model_generates_grounded_items(tiny_models, tmp_path, caplog, kind, anki):
+    caplog.set_level(logging.DEBUG, logger="flashgen")
+    result = gen_build(ENGLISH, tmp_path, tiny_models[kind])
+    generated = [c for c in result.deck.cards if c.kind == "generated"]
+    assert len(generated) == 1  # the tiny model asks one fixed question; repeats are dropped
+    card = generated[0]
+    assert card.prompt == "Which idea does this passage describe?"
+    assert card.generator == tiny_models[kind].name
+    assert card.source_kind in ("cloze", "table", "section")
+    assert f"loaded {tiny_models[kind].name} ({kind})" in caplog.text
+    assert "rejected (near-duplicate)" in caplog.text
+    # into Anki like every other card
+    anki.import_apkg(tmp_path / "photosynthesis.apkg")
+    notes = anki.notes("tag:flashgen::generated")
+    assert len(notes) == 1 and notes[0]["Generator"] == tiny_models[kind].name
+    assert anki.count(f"tag:flashgen::{card.source_kind}") >= 1
+
+
+@needs_torch
+def test_batched_decoding_matches_one_by_one(tiny_models):
+    from flashgen.generate.hf import TransformersGenerator
+
+    doc = parse(read_note(ENGLISH), str(ENGLISH))
+    reqs = [c.request for c in pick_answers(doc, 6)]
+    batched = TransformersGenerator(str(tiny_models["causal"]), batch_size=4).generate(reqs)
+    single = TransformersGenerator(str(tiny_models["causal"]), batch_size=1).generate(reqs)
+    assert [clean(b) for b in batched] == [clean(s) for s in single]
+    progress = []
+    TransformersGenerator(str(tiny_models["seq2seq"]), batch_size=4).generate(
+        reqs, progress.append)
+    assert progress == [4, 2]
+
+
+@needs_torch
+def test_cache_makes_rebuilds_call_no_model(tiny_models, tmp_path, monkeypatch):
+    from flashgen.generate import hf
+
+    first = gen_build(ENGLISH, tmp_path / "a", tiny_models["seq2seq"])
+    calls = Counter()
+    monkeypatch.setattr(hf.TransformersGenerator, "load",
+                        lambda self: calls.update(["load"]))
+    second = gen_build(ENGLISH, tmp_path / "b", tiny_models["seq2seq"])
+    assert calls["load"] == 0
+    assert [c.prompt for c in first.deck.cards] == [c.prompt for c in second.deck.cards]
+    # a changed note asks only about what changed
+    edited = tmp_path / "edited.md"
+    edited.write_text(ENGLISH.read_text().replace("Oxygen, released", "**Oxygen**, released"))
+    asked = []
+    real_generate = hf.TransformersGenerator.generate
+    monkeypatch.setattr(hf.TransformersGenerator, "load", lambda self: None)
+    monkeypatch.setattr(hf.TransformersGenerator, "generate",
+                        lambda self, reqs, progress=None: asked.extend(reqs) or
+                        ["What gas leaves the leaf?"] * len(reqs))
+    gen_build(edited, tmp_path / "c", tiny_models["seq2seq"])
+    assert [r.answer for r in asked] == ["Oxygen"]
+    assert real_generate is not None
+
+
+@needs_torch
+def test_generated_cards_in_csv_and_pdf(tiny_models, tmp_path):
+    from flashgen.generate.stage import GenerateOptions
+
+    build(BuildOptions(paths=(ENGLISH,), out_dir=tmp_path, formats=("csv", "pdf"),
+                       csv_style="plain", generate=GenerateOptions(
+                           mode="on", model=str(tiny_models["seq2seq"]))))
+    text = (tmp_path / "photosynthesis.csv").read_text()
+    assert "Which idea does this passage describe?" in text and "generated " in text
+    if os.environ.get("CI") or __import__("shutil").which("pdftotext"):
+        pdf = subprocess.run(["pdftotext", str(tmp_path / "photosynthesis.pdf"), "-"],
+                             capture_output=True, text=True).stdout
+        assert "(generated)" in pdf
+
+
+@pytest.mark.realmodel
+@pytest.mark.skipif(not os.environ.get("FLASHGEN_EVAL_MODEL"),
+                    reason="set FLASHGEN_EVAL_MODEL to a real model (../shared/tools/eval-model)")
+def test_real_model_on_english_note(tmp_path):
+    result = gen_build(ENGLISH, tmp_path, Path(os.environ["FLASHGEN_EVAL_MODEL"]))
+    generated = [c for c in result.deck.cards if c.kind == "generated"]
+    assert len(generated) >= 3
+    assert all(c.prompt.endswith("?") for c in generated)
+
+
+def test_cli_import_does_not_load_torch():
+    code = "import flashgen.cli, flashgen.generate.stage, sys; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "False"
+    assert GenerationError.exit_code == 5
