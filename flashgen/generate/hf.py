@@ -185,6 +185,12 @@ class TransformersGenerator:
     def _save_converted(self, model: Any, tokenizer: Any) -> None:
         target = converted_dir(self.ref)
         tmp = target.with_name(target.name + ".partial")
+        # the weights are already de-quantised in memory; drop the GGUF marker so that
+        # transformers agrees to save them as ordinary safetensors
+        model.hf_quantizer = None
+        model.is_quantized = False
+        if hasattr(model.config, "quantization_config"):
+            del model.config.quantization_config
         try:
             model.save_pretrained(tmp)
             tokenizer.save_pretrained(tmp)
