@@ -267,6 +267,32 @@ def test_generated_cards_in_csv_and_pdf(tiny_models, tmp_path):
         assert "(generated)" in pdf
 
 
+@needs_torch
+def test_gguf_file_is_converted_once_and_cached(tiny_models, tmp_path, caplog):
+    pytest.importorskip("gguf")
+    pytest.importorskip("accelerate")
+    from flashgen.generate.hf import TransformersGenerator, converted_dir
+
+    from .tinymodels import build_gguf
+
+    gguf_file = build_gguf(tiny_models["causal"], tmp_path / "tiny-qwen2.gguf")
+    caplog.set_level(logging.DEBUG, logger="flashgen")
+    result = gen_build(ENGLISH, tmp_path / "a", gguf_file)
+    generated = [c for c in result.deck.cards if c.kind == "generated"]
+    assert [c.prompt for c in generated] == ["Which idea does this passage describe?"]
+    assert generated[0].generator == "tiny-qwen2.gguf"
+    assert "converting tiny-qwen2.gguf once" in caplog.text
+    gen = TransformersGenerator(str(gguf_file))
+    assert (converted_dir(gen.ref) / "config.json").is_file()
+    caplog.clear()
+    gen.load()  # from the converted copy: no second conversion
+    assert "converting" not in caplog.text and not gen.seq2seq
+    # the converted weights behave exactly like the model the GGUF file was written from
+    reqs = [c.request for c in pick_answers(parse(read_note(ENGLISH), str(ENGLISH)), 4)]
+    original = TransformersGenerator(str(tiny_models["causal"]))
+    assert gen.generate(reqs) == original.generate(reqs)
+
+
 @pytest.mark.realmodel
 @pytest.mark.skipif(not os.environ.get("FLASHGEN_EVAL_MODEL"),
                     reason="set FLASHGEN_EVAL_MODEL to a real model (../shared/tools/eval-model)")

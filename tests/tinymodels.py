@@ -112,3 +112,69 @@ def build_causal(folder: Path) -> Path:
     model.generation_config.pad_token_id = tok.pad_token_id
     model.save_pretrained(folder)
     return folder
+
+
+_GGUF_NAMES = {
+    "input_layernorm.weight": "attn_norm.weight",
+    "self_attn.q_proj.weight": "attn_q.weight",
+    "self_attn.q_proj.bias": "attn_q.bias",
+    "self_attn.k_proj.weight": "attn_k.weight",
+    "self_attn.k_proj.bias": "attn_k.bias",
+    "self_attn.v_proj.weight": "attn_v.weight",
+    "self_attn.v_proj.bias": "attn_v.bias",
+    "self_attn.o_proj.weight": "attn_output.weight",
+    "post_attention_layernorm.weight": "ffn_norm.weight",
+    "mlp.gate_proj.weight": "ffn_gate.weight",
+    "mlp.up_proj.weight": "ffn_up.weight",
+    "mlp.down_proj.weight": "ffn_down.weight",
+}
+
+
+def build_gguf(causal: Path, target: Path) -> Path:
+    """Write the tiny Qwen2 model at ``causal`` as a GGUF file (F32 tensors, GPT-2 BPE)."""
+    import json
+
+    import gguf
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    model = AutoModelForCausalLM.from_pretrained(causal)
+    tok = AutoTokenizer.from_pretrained(causal)
+    c = model.config
+    w = gguf.GGUFWriter(str(target), "qwen2")
+    w.add_name("tiny-qwen2")
+    w.add_block_count(c.num_hidden_layers)
+    w.add_context_length(c.max_position_embeddings)
+    w.add_embedding_length(c.hidden_size)
+    w.add_feed_forward_length(c.intermediate_size)
+    w.add_head_count(c.num_attention_heads)
+    w.add_head_count_kv(c.num_key_value_heads)
+    w.add_layer_norm_rms_eps(c.rms_norm_eps)
+    w.add_rope_freq_base(float(getattr(c, "rope_theta", 10000.0) or 10000.0))
+    spec = json.loads((causal / "tokenizer.json").read_text())
+    tokens = [""] * (max(spec["model"]["vocab"].values()) + 1)
+    for text, i in spec["model"]["vocab"].items():
+        tokens[i] = text
+    special = {a["id"] for a in spec["added_tokens"]}
+    for a in spec["added_tokens"]:
+        tokens[a["id"]] = a["content"]
+    w.add_tokenizer_model("gpt2")
+    w.add_tokenizer_pre("qwen2")
+    w.add_token_list(tokens)
+    w.add_token_types([3 if i in special else 1 for i in range(len(tokens))])
+    w.add_token_merges([" ".join(m) if isinstance(m, list) else m
+                        for m in spec["model"]["merges"]])
+    w.add_eos_token_id(tok.eos_token_id)
+    w.add_bos_token_id(tok.eos_token_id)
+    w.add_pad_token_id(tok.pad_token_id)
+    w.add_chat_template(tok.chat_template)
+    names = {"model.embed_tokens.weight": "token_embd.weight",
+             "model.norm.weight": "output_norm.weight", "lm_head.weight": "output.weight"}
+    for i in range(c.num_hidden_layers):
+        names.update({f"model.layers.{i}.{k}": f"blk.{i}.{v}" for k, v in _GGUF_NAMES.items()})
+    for name, tensor in model.state_dict().items():
+        w.add_tensor(names[name], tensor.detach().float().numpy())
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    return target
