@@ -24,6 +24,7 @@ from flashgen.pipeline import BuildOptions, build
 from flashgen.sources import read_note
 
 from .conftest import FIXTURES, SEED
+from .tinymodels import QUESTION
 
 ENGLISH = FIXTURES / "notes" / "photosynthesis.md"
 HAS_TORCH = all(importlib.util.find_spec(m) for m in ("torch", "transformers", "tokenizers"))
@@ -64,6 +65,7 @@ def test_clean(raw, cleaned):
         ("Which data does this data does this data use?", "garbled"),
         ("Welche Daten hat das Modell gelernt, und wo ist der Datensatz?", "wrong language"),
         ("Which dataset did the pre-trained models learn from?", "near-duplicate"),
+        ("What is the capital city of France today?", "off-topic"),
     ],
 )
 def test_reject_reasons(question, reason):
@@ -200,11 +202,11 @@ def test_tiny_model_generates_grounded_items(tiny_models, tmp_path, caplog, kind
     generated = [c for c in result.deck.cards if c.kind == "generated"]
     assert len(generated) == 1  # the tiny model asks one fixed question; repeats are dropped
     card = generated[0]
-    assert card.prompt == "Which idea does this passage describe?"
+    assert card.prompt == QUESTION
     assert card.generator == tiny_models[kind].name
     assert card.source_kind in ("cloze", "table", "section")
     assert f"loaded {tiny_models[kind].name} ({kind})" in caplog.text
-    assert "rejected (near-duplicate)" in caplog.text
+    assert "rejected (off-topic)" in caplog.text
     # into Anki like every other card
     anki.import_apkg(tmp_path / "photosynthesis.apkg")
     notes = anki.notes("tag:flashgen::generated")
@@ -260,7 +262,7 @@ def test_generated_cards_in_csv_and_pdf(tiny_models, tmp_path):
                        csv_style="plain", generate=GenerateOptions(
                            mode="on", model=str(tiny_models["seq2seq"]))))
     text = (tmp_path / "photosynthesis.csv").read_text()
-    assert "Which idea does this passage describe?" in text and "generated " in text
+    assert QUESTION in text and "generated " in text
     if os.environ.get("CI") or __import__("shutil").which("pdftotext"):
         pdf = subprocess.run(["pdftotext", str(tmp_path / "photosynthesis.pdf"), "-"],
                              capture_output=True, text=True).stdout
@@ -279,7 +281,7 @@ def test_gguf_file_is_converted_once_and_cached(tiny_models, tmp_path, caplog):
     caplog.set_level(logging.DEBUG, logger="flashgen")
     result = gen_build(ENGLISH, tmp_path / "a", gguf_file)
     generated = [c for c in result.deck.cards if c.kind == "generated"]
-    assert [c.prompt for c in generated] == ["Which idea does this passage describe?"]
+    assert [c.prompt for c in generated] == [QUESTION]
     assert generated[0].generator == "tiny-qwen2.gguf"
     assert "converting tiny-qwen2.gguf once" in caplog.text
     gen = TransformersGenerator(str(gguf_file))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-QUESTION = "Which idea does this passage describe?"
+QUESTION = "Which part of the plant takes up water?"
 CHAT_TEMPLATE = (
     "{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}\n{% endfor %}"
     "{% if add_generation_prompt %}<|assistant|>{% endif %}"

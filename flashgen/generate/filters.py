@@ -64,6 +64,12 @@ def reject_reason(question: str, req: Request, note_text: str,
     answer = _norm(req.answer)
     if len(answer) >= 3 and re.search(rf"\b{re.escape(answer)}\b", _norm(question)):
         return "contains its answer"
+    answer_terms = _stems(req.answer)
+    question_terms = _stems(question)
+    if len(answer_terms) >= 2 and len(answer_terms & question_terms) >= 0.75 * len(answer_terms):
+        return "contains its answer"  # most of a long answer, reworded
+    if not (_stems(req.context) - answer_terms) & question_terms:
+        return "off-topic"  # shares nothing with its passage besides the answer
     if _wrong_language(question, req.lang):
         return "wrong language"
     from rapidfuzz import fuzz
@@ -73,6 +79,12 @@ def reject_reason(question: str, req: Request, note_text: str,
         if fuzz.token_set_ratio(q, _norm(other)) >= DUPLICATE_SCORE:
             return "near-duplicate"
     return None
+
+
+def _stems(text: str) -> set[str]:
+    stop = i18n.EN.stopwords.union(*(lang.stopwords for lang in i18n.LANGUAGES.values()))
+    return {w[:4] for w in i18n.words(text) for w in w.split("-") if len(w) >= 3
+            and w not in stop}
 
 
 def _wrong_language(question: str, lang: str) -> bool:

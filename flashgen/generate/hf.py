@@ -213,7 +213,8 @@ class TransformersGenerator:
             return f"generate question: {hl}"
         language = LANGUAGE_NAMES.get(req.lang.split("-")[0], "the passage's language")
         user = (f"Passage: {req.context}\nAnswer: {req.answer}\n"
-                f"Write one question in {language} whose answer is \"{req.answer}\".")
+                f"Write one question in {language} whose answer is \"{req.answer}\". "
+                f"Do not use the words \"{req.answer}\" in the question.")
         tok = self._tokenizer
         if getattr(tok, "chat_template", None):
             messages = [{"role": "system", "content": SYSTEM_PROMPT},
