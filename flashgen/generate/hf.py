@@ -144,7 +144,7 @@ class TransformersGenerator:
         torch.set_num_threads(max(1, os.cpu_count() or 1))
         transformers.utils.logging.set_verbosity_error()
         transformers.utils.logging.disable_progress_bar()
-        source, kwargs = self._source()
+        source, kwargs, convert = self._source()
         try:
             config = transformers.AutoConfig.from_pretrained(source, **kwargs)
             self.seq2seq = bool(getattr(config, "is_encoder_decoder", False))
@@ -158,20 +158,21 @@ class TransformersGenerator:
         if tokenizer.pad_token is None:
             tokenizer.pad_token = tokenizer.eos_token
         tokenizer.padding_side = "right" if self.seq2seq else "left"
-        if self.ref.is_gguf and not kwargs.get("_cached"):
+        if convert:
             self._save_converted(model, tokenizer)
         self._model, self._tokenizer = model, tokenizer
         self.load_seconds = time.perf_counter() - start
         log.debug("loaded %s (%s) in %.1f s", self.name,
                   "seq2seq" if self.seq2seq else "causal", self.load_seconds)
 
-    def _source(self) -> tuple[str, dict[str, Any]]:
+    def _source(self) -> tuple[str, dict[str, Any], bool]:
+        """Where to load from, loader arguments, and whether to cache a conversion."""
         kwargs: dict[str, Any] = {"local_files_only": True}
         if not self.ref.is_gguf:
-            return str(self.ref.path), kwargs
+            return str(self.ref.path), kwargs, False
         cached = converted_dir(self.ref)
         if (cached / "config.json").is_file():
-            return str(cached), kwargs
+            return str(cached), kwargs, False
         try:
             import accelerate  # noqa: F401
             import gguf  # noqa: F401
@@ -180,7 +181,7 @@ class TransformersGenerator:
                                   f"packages; {EXTRA_HINT}") from None
         log.info("converting %s once (later builds load the converted copy)", self.name)
         kwargs["gguf_file"] = self.ref.path.name
-        return str(self.ref.path.parent), kwargs
+        return str(self.ref.path.parent), kwargs, True
 
     def _save_converted(self, model: Any, tokenizer: Any) -> None:
         target = converted_dir(self.ref)
@@ -191,9 +192,13 @@ class TransformersGenerator:
         model.is_quantized = False
         if hasattr(model.config, "quantization_config"):
             del model.config.quantization_config
+        import shutil
+
         try:
+            shutil.rmtree(tmp, ignore_errors=True)  # left by an interrupted conversion
             model.save_pretrained(tmp)
             tokenizer.save_pretrained(tmp)
+            shutil.rmtree(target, ignore_errors=True)
             tmp.replace(target)
         except OSError as e:
             log.warning("could not cache converted weights of %s: %s", self.name, e)
