@@ -33,6 +33,7 @@ from flashgen.model import (
     Span,
     Table,
     Text,
+    has_content,
     plain,
 )
 from flashgen.text import collapse
@@ -166,7 +167,7 @@ def section_cards(note: Note) -> Iterator[Card]:
         for b in p.section.blocks:
             if isinstance(b, ListBlock) and not (_is_link_list(b) or _is_question_list(b)):
                 pts = tuple(_to_point(it) for it in b.items
-                            if (plain(it.text).strip() or it.children) and not note.asks(it))
+                            if (has_content(it.text) or it.children) and not note.asks(it))
                 if not pts:
                     continue
                 parts.append(Points(pts, b.ordered))

@@ -90,13 +90,20 @@ def cli() -> None:
               "[tool.flashgen], then a recommended model for the note's language.")
 @click.option("--max-generated", type=click.IntRange(1, 200), default=12, show_default=True,
               help="Answers asked of the model per note.")
+@click.option("--package", type=click.Choice(["auto", "note", "vault"]), default="auto",
+              show_default=True,
+              help="vault: one .apkg per folder given (decks/<folder>.apkg, each note in its "
+              "own deck), so a whole vault is one import; note: one .apkg per note; auto: "
+              "vault for folders, note for files.")
+@click.option("--force", is_flag=True,
+              help="Rebuild every note, even those unchanged since the last build.")
 @click.option("--strict", is_flag=True, help="Fail a note on any warning.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Print details as well.")
 def build(notes: tuple[Path, ...], out_dir: Path, deck: str | None, formats: str,
           csv_style: str, pdf_layout: str, paper: str, duplex: str, reverse: bool,
-          generate: bool | None, model: str | None, max_generated: int, strict: bool,
-          quiet: bool, verbose: bool) -> None:
+          generate: bool | None, model: str | None, max_generated: int, package: str,
+          force: bool, strict: bool, quiet: bool, verbose: bool) -> None:
     """Build decks from NOTES (files or folders; default: every .md under source/).
 
     Writes decks/<note>.apkg (import into Anki or AnkiDroid; rebuilt decks update in place,
@@ -118,6 +125,8 @@ def build(notes: tuple[Path, ...], out_dir: Path, deck: str | None, formats: str
         pdf_layouts=_csv_list(pdf_layout, ("sheet", "cards", "fold"), "--pdf-layout"),
         paper=paper,
         duplex=duplex,
+        package=package,
+        incremental=not force,
         generate=GenerateOptions(
             mode={None: "auto", True: "on", False: "off"}[generate],
             model=model,

@@ -28,6 +28,8 @@ class Span:
     """"" plain, "strong", "em", "code", "link", "image", or "cloze" (a hidden phrase)."""
     href: str = ""
     """Link target or image source, for "link" and "image"."""
+    line: int = 0
+    """Source line of an image (0 when unknown or not an image)."""
 
 
 Inline = tuple[Span, ...]
@@ -39,6 +41,11 @@ PATH_SEP = " › "
 def plain(inline: Inline) -> str:
     """The inline's text without any styling."""
     return "".join(s.text for s in inline if s.style != "image")
+
+
+def has_content(inline: Inline) -> bool:
+    """True when the inline has visible text or an image."""
+    return any(s.style == "image" or s.text.strip() for s in inline)
 
 
 @dataclass(frozen=True, slots=True)

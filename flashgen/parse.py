@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from flashgen.model import (
     SourceRef,
     Span,
     Table,
+    has_content,
     plain,
 )
 from flashgen.text import clean_inline, clean_label, collapse
@@ -39,7 +41,8 @@ def markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
-    md = MarkdownIt("commonmark", {"html": False})
+    # raw HTML is tokenised so <img> can be found; everything else in it stays text
+    md = MarkdownIt("commonmark", {"html": True})
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
     return md
@@ -157,13 +160,16 @@ class _Builder:
     def blocks(self, node: SyntaxTreeNode) -> list[Block]:
         kind = node.type
         if kind == "paragraph":
-            text = self.inline(node.children[0]) if node.children else ()
-            return [Paragraph(text, self.ref(node))] if plain(text).strip() else []
+            text = self.inline(node.children[0], self.ref(node).line) if node.children else ()
+            return [Paragraph(text, self.ref(node))] if has_content(text) else []
         if kind in ("bullet_list", "ordered_list"):
             return [self.list_block(node)]
         if kind == "table":
             table = self.table(node)
             return [table] if table is not None else []
+        if kind == "html_block":
+            text = tuple(_html_spans(node.content.strip(), "", ""))
+            return [Paragraph(text, self.ref(node))] if text else []
         if kind == "blockquote":
             out: list[Block] = []
             for child in node.children:
@@ -179,10 +185,10 @@ class _Builder:
             children: list[ListBlock] = []
             for child in item.children:
                 if child.type == "paragraph" and child.children:
-                    texts.append(self.inline(child.children[0]))
+                    texts.append(self.inline(child.children[0], self.ref(child).line))
                 elif child.type in ("bullet_list", "ordered_list"):
                     children.append(self.list_block(child))
-                elif child.type == "blockquote":
+                elif child.type in ("blockquote", "html_block"):
                     for b in self.blocks(child):
                         if isinstance(b, Paragraph):
                             texts.append(b.text)
@@ -217,14 +223,18 @@ class _Builder:
 
     # -- inline ---------------------------------------------------------------
 
-    def inline(self, node: SyntaxTreeNode) -> Inline:
+    def inline(self, node: SyntaxTreeNode, line: int = 0) -> Inline:
         spans: list[Span] = []
         self._spans(node, "", "", spans)
+        if line:
+            spans = [Span(s.text, s.style, s.href, line) if s.style == "image" else s
+                     for s in spans]
         merged: list[Span] = []
         for s in spans:
             if not s.text and s.style != "image":
                 continue
-            if merged and merged[-1].style == s.style and merged[-1].href == s.href:
+            if (merged and merged[-1].style == s.style and merged[-1].href == s.href
+                    and s.style != "image"):
                 merged[-1] = Span(merged[-1].text + s.text, s.style, s.href)
             else:
                 merged.append(s)
@@ -242,6 +252,8 @@ class _Builder:
             elif kind == "image":
                 src = str(child.attrs.get("src", ""))
                 out.append(Span(child.content or "", "image", src))
+            elif kind == "html_inline":
+                out.extend(_html_spans(child.content, style, href))
             elif kind == "link":
                 target = str(child.attrs.get("href", ""))
                 self._spans(child, style or "link", href or target, out)
@@ -254,6 +266,36 @@ class _Builder:
                     self._spans(child, style, href, out)
                 elif child.content:
                     out.append(Span(child.content, style, href))
+
+
+class _ImgFinder(HTMLParser):
+    """Splits raw HTML into its text and its <img> tags, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[Span] = []
+        self.images = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            found = dict(attrs)
+            if found.get("src"):
+                self.parts.append(Span(found.get("alt") or "", "image", found["src"] or ""))
+                self.images += 1
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(Span(data))
+
+
+def _html_spans(raw: str, style: str, href: str) -> list[Span]:
+    """Raw HTML stays visible text, except that HTML holding images becomes its images and
+    its text (never live markup either way)."""
+    finder = _ImgFinder()
+    finder.feed(raw)
+    finder.close()
+    if finder.images:
+        return [p for p in finder.parts if p.text.strip() or p.style == "image"]
+    return [Span(raw, style, href)] if raw else []
 
 
 def _tags(value: object) -> tuple[str, ...]:

@@ -12,7 +12,10 @@ from pathlib import Path
 
 from flashgen import cards as card_rules
 from flashgen.errors import BuildFailedError, FlashgenError, UsageError
+from flashgen.export.files import sweep
 from flashgen.generate.stage import GenerateOptions, Progress, Stage
+from flashgen.manifest import Manifest, settings_hash
+from flashgen.media import Media
 from flashgen.model import Deck
 from flashgen.parse import parse
 from flashgen.sources import find_notes, read_note
@@ -21,6 +24,7 @@ log = logging.getLogger("flashgen")
 
 FORMATS = ("apkg", "csv", "pdf")
 DEFAULT_FORMATS = FORMATS
+PACKAGES = ("auto", "note", "vault")
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,16 @@ class BuildOptions:
     """Duplex flip of the printer for the cards layout: "long" or "short" edge."""
     generate: GenerateOptions = field(default_factory=lambda: GenerateOptions(mode="off"))
     """Question generation; off unless the caller (the CLI) asks."""
+    package: str = "auto"
+    """note: one .apkg per note; vault: one .apkg per folder given; auto: vault for folders."""
+    incremental: bool = True
+    """Skip notes that did not change since the last build into the same folder."""
+
+    def settings(self) -> str:
+        """Hash of everything besides the note that shapes its outputs."""
+        return settings_hash(self.out_dir.resolve(), self.deck, self.formats, self.reverse,
+                             self.csv_style, self.pdf_layouts, self.paper, self.duplex,
+                             self.generate, self.package, os.environ.get("SOURCE_DATE_EPOCH"))
 
 
 @dataclass(frozen=True)
@@ -64,11 +78,15 @@ class NoteResult:
     deck: Deck | None = None
     """Its cards, when it was read."""
     outputs: tuple[Path, ...] = ()
-    """Files written."""
+    """Files written for this note alone."""
     error: str = ""
     """Why it failed, if it did."""
     warnings: int = 0
     """How many warnings it raised."""
+    unchanged: bool = False
+    """Nothing changed since the last build: nothing was read or written."""
+    counts: dict[str, int] = field(default_factory=dict)
+    """Cards by kind (when the deck itself was not loaded)."""
 
     @property
     def ok(self) -> bool:
@@ -78,12 +96,24 @@ class NoteResult:
         """One line: cards by kind and where they went."""
         if self.error:
             return f"FAILED {self.error}"
-        assert self.deck is not None
-        counts = Counter(c.kind for c in self.deck.cards)
+        counts = (dict(Counter(c.kind for c in self.deck.cards)) if self.deck is not None
+                  else self.counts)
+        total = sum(counts.values())
+        if self.unchanged:
+            return f"{self.path}: unchanged ({total} cards)"
         kinds = ", ".join(f"{n} {k}" for k, n in counts.items())
-        where = ", ".join(str(p) for p in self.outputs)
+        where = ", ".join(str(p) for p in self.outputs) or "nothing written"
         warn = f", {self.warnings} warning{'s' * (self.warnings != 1)}" if self.warnings else ""
-        return f"{self.path}: {len(self.deck.cards)} cards ({kinds or 'none'}{warn}) -> {where}"
+        return f"{self.path}: {total} cards ({kinds or 'none'}{warn}) -> {where}"
+
+
+@dataclass
+class _Built:
+    """A note ready to export: its deck (media resolved), the deck as derived, its media."""
+
+    deck: Deck
+    derived: Deck
+    media: dict[str, bytes]
 
 
 class _WarningCounter(logging.Handler):
@@ -105,9 +135,11 @@ def _counting() -> Iterator[_WarningCounter]:
         log.removeHandler(counter)
 
 
-def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None) -> Deck:
+def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None) -> _Built:
     """Read, parse and derive the cards of one note, plus generated ones when a stage runs."""
     text = read_note(path)
+    if not text.strip():
+        log.warning("%s: the note is empty; nothing to build", path)
     doc = parse(text, str(path))
     cards = card_rules.derive(doc, reverse=options.reverse)
     if stage is not None:
@@ -116,14 +148,23 @@ def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None) -> 
             stage.reported.add(outcome.skipped)
             log.info("%s", outcome.skipped)
         cards = cards + outcome.cards
-    if not cards:
-        log.warning("%s: no cards: the note has no lists, tables, questions or bold terms", path)
-    return Deck(name=options.deck or doc.deck, source=str(path), lang=doc.lang, cards=cards,
-                stem=path.stem)
+    if text.strip() and not cards:
+        log.warning("%s: no cards: the note has no lists, tables, questions or bold terms; "
+                    "nothing written", path)
+    derived = Deck(name=options.deck or doc.deck, source=str(path), lang=doc.lang,
+                   cards=cards, stem=path.stem)
+    return _with_media(derived, path)
 
 
-def timestamp_for(path: Path, options: BuildOptions) -> float:
-    """Anki modification time: explicit, else SOURCE_DATE_EPOCH, else the note's mtime.
+def _with_media(derived: Deck, path: Path) -> _Built:
+    media = Media(path)
+    cards = tuple(media.rewrite(c) for c in derived.cards)
+    deck = Deck(derived.name, derived.source, derived.lang, cards, derived.stem)
+    return _Built(deck, derived, media.files)
+
+
+def timestamp_for(paths: list[Path], options: BuildOptions) -> float:
+    """Anki modification time: explicit, else SOURCE_DATE_EPOCH, else the newest note's mtime.
 
     Anki's importer updates a note only when the package's copy is newer, so an edited note
     (newer mtime) updates in place and an unchanged one is left alone.
@@ -136,18 +177,21 @@ def timestamp_for(path: Path, options: BuildOptions) -> float:
             return float(epoch)
         except ValueError:
             raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
-    return path.stat().st_mtime
+    return max(p.stat().st_mtime for p in paths)
 
 
-def export(deck: Deck, path: Path, options: BuildOptions) -> list[Path]:
-    """Write one deck in every requested format."""
+def _export_note(built: _Built, path: Path, options: BuildOptions,
+                 formats: tuple[str, ...]) -> list[Path]:
+    """Write one note's files in ``formats``."""
+    deck = built.deck
     written: list[Path] = []
-    for fmt in options.formats:
+    for fmt in formats:
         target = options.out_dir / f"{deck.stem}.{fmt}"
         if fmt == "apkg":
             from flashgen.export.anki import write_apkg
 
-            written.append(write_apkg([deck], target, timestamp_for(path, options)))
+            written.append(write_apkg([deck], target, timestamp_for([path], options),
+                                      built.media))
         elif fmt == "csv":
             from flashgen.export.csv import write_csv
 
@@ -157,9 +201,23 @@ def export(deck: Deck, path: Path, options: BuildOptions) -> list[Path]:
 
             written.extend(write_pdf(deck, target, layouts=options.pdf_layouts,
                                      paper=options.paper, duplex=options.duplex))
-        else:
-            raise UsageError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     return written
+
+
+def _groups(options: BuildOptions) -> list[tuple[Path | None, list[Path]]]:
+    """Notes grouped by vault package (None: each note gets its own package)."""
+    paths = options.paths or (options.source_dir,)
+    groups: list[tuple[Path | None, list[Path]]] = []
+    for p in paths:
+        notes = find_notes([p])
+        vault = options.package == "vault" or (options.package == "auto" and p.is_dir())
+        groups.append((p if vault else None, notes))
+    return groups
+
+
+def _vault_name(folder: Path) -> str:
+    name = folder.resolve().name
+    return name or "notes"
 
 
 def build(
@@ -171,29 +229,92 @@ def build(
 
     A failing note does not stop the others; raises BuildFailedError at the end if any failed.
     """
-    paths = options.paths or (options.source_dir,)
     unknown = [f for f in options.formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    if options.package not in PACKAGES:
+        raise UsageError(f"unknown package mode {options.package!r}")
     if options.out_dir.exists() and not options.out_dir.is_dir():
         raise UsageError(f"{options.out_dir}: output path is a file; pass a folder to --out")
-    notes = find_notes(paths)
+    groups = _groups(options)
+    sweep(options.out_dir)
+    manifest = Manifest.load(options.out_dir) if options.incremental else Manifest(
+        options.out_dir / ".flashgen")
+    settings = options.settings()
     stage = Stage(options.generate, progress) if options.generate.mode != "off" else None
     results: list[NoteResult] = []
-    for path in notes:
-        with _counting() as counter:
-            try:
-                deck = load_deck(path, options, stage)
-                if options.strict and counter.count:
-                    raise BuildFailedError(f"{path}: {counter.count} warning(s) and --strict is set")
-                outputs = export(deck, path, options)
-                result = NoteResult(path, deck, tuple(outputs), warnings=counter.count)
-            except FlashgenError as e:
-                result = NoteResult(path, error=str(e), warnings=counter.count)
-        results.append(result)
-        if on_note is not None:
-            on_note(result)
+    seen: set[Path] = set()
+    for vault, notes in groups:
+        per_note = tuple(f for f in options.formats if vault is None or f != "apkg")
+        members: list[tuple[Path, _Built | None]] = []
+        for path in notes:
+            if path in seen:
+                continue
+            seen.add(path)
+            result, built = _one(path, options, settings, manifest, stage, per_note)
+            results.append(result)
+            if result.ok and (built is None or built.deck.cards):
+                members.append((path, built))
+            if on_note is not None:
+                on_note(result)
+        if vault is not None and "apkg" in options.formats and members:
+            package = _write_vault(vault, members, options, settings, manifest)
+            if package is not None and on_note is not None:
+                on_note(package)
+                results.append(package)
+    if options.incremental:
+        with contextlib.suppress(FlashgenError):
+            manifest.save()
     failed = [r for r in results if not r.ok]
     if failed:
         raise BuildFailedError(f"{len(failed)} of {len(results)} notes failed")
     return results
+
+
+def _one(path: Path, options: BuildOptions, settings: str, manifest: Manifest,
+         stage: Stage | None, formats: tuple[str, ...]) -> tuple[NoteResult, _Built | None]:
+    """Build one note's own outputs, or reuse the last build when nothing changed."""
+    entry = manifest.unchanged(path, settings) if options.incremental else None
+    if entry is not None:
+        return NoteResult(path, unchanged=True, counts=entry.counts), None
+    with _counting() as counter:
+        try:
+            built = load_deck(path, options, stage)
+            if options.strict and counter.count:
+                raise BuildFailedError(f"{path}: {counter.count} warning(s) and --strict is set")
+            outputs = _export_note(built, path, options, formats) if built.deck.cards else []
+            if options.incremental:
+                manifest.record(path, settings, outputs, built.derived)
+            return NoteResult(path, built.deck, tuple(outputs), warnings=counter.count), built
+        except FlashgenError as e:
+            manifest.forget(path)
+            return NoteResult(path, error=str(e), warnings=counter.count), None
+
+
+def _write_vault(folder: Path, members: list[tuple[Path, _Built | None]], options: BuildOptions,
+                 settings: str, manifest: Manifest) -> NoteResult | None:
+    """One .apkg for every note of a folder; rewritten only when one of its notes changed."""
+    from flashgen.export.anki import write_apkg
+    from flashgen.manifest import fingerprint
+
+    target = options.out_dir / f"{_vault_name(folder)}.apkg"
+    state = [settings, *(f"{p}:{fingerprint(p)}" for p, _ in members)]
+    if (options.incremental and manifest.packages.get(str(target)) == state
+            and target.exists()):
+        return None
+    decks: list[Deck] = []
+    media: dict[str, bytes] = {}
+    for path, built in members:
+        if built is None:  # unchanged: its cards come from the cache
+            cached = manifest.cached_deck(path)
+            built = _with_media(cached, path) if cached is not None else load_deck(path, options)
+        if built.deck.cards:
+            decks.append(built.deck)
+            media.update(built.media)
+    if not decks:
+        return None
+    write_apkg(decks, target, timestamp_for([p for p, _ in members], options), media)
+    manifest.packages[str(target)] = state
+    total = Deck(name=target.stem, source=str(folder), lang="", stem=target.stem,
+                 cards=tuple(c for d in decks for c in d.cards))
+    return NoteResult(folder, total, (target,))

@@ -25,7 +25,8 @@ def test_help_and_version():
 def test_build_prints_one_summary_line_per_note(seed_note, tmp_path):
     other = seed_note.parent / "second.md"
     other.write_text("## Points\n\n- one **bold** point\n- two\n", encoding="utf-8")
-    result = invoke("build", str(seed_note.parent), "--out", str(tmp_path / "out"))
+    result = invoke("build", str(seed_note.parent), "--out", str(tmp_path / "out"),
+                    "--package", "note")
     assert result.exit_code == 0, result.output
     lines = [ln for ln in result.output.splitlines() if "cards (" in ln]
     assert len(lines) == 2
@@ -41,7 +42,7 @@ def test_default_is_every_note_under_source(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = invoke("build", "--format", "apkg")
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "decks" / "n.apkg").exists()
+    assert (tmp_path / "decks" / "source.apkg").exists()  # a folder gives one package
 
 
 def test_quiet_and_verbose(seed_note, tmp_path):

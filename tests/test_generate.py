@@ -67,6 +67,8 @@ def test_clean(raw, cleaned):
         ("Welche Daten hat das Modell gelernt, und wo ist der Datensatz?", "wrong language"),
         ("Which dataset did the pre-trained models learn from?", "near-duplicate"),
         ("What is the capital city of France today?", "off-topic"),
+        ("Which dataset did pre-trained models learn, Imagenets or others?",
+         "contains its answer"),
     ],
 )
 def test_reject_reasons(question, reason):

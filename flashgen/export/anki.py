@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+import io
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flashgen.export.files import atomic_path
+from flashgen.export.files import write_bytes
 from flashgen.export.ids import context_label, deck_id, note_guid, subdeck, tags
 from flashgen.export.render import body_html
 from flashgen.model import Card, Deck, Options
@@ -157,9 +159,43 @@ def build_package(decks: list[Deck]) -> genanki.Package:
     return genanki.Package(list(anki_decks.values()))
 
 
-def write_apkg(decks: list[Deck], target: Path, timestamp: float) -> Path:
-    """Write ``decks`` to ``target`` atomically; ``timestamp`` is every note's modification time."""
+def render_apkg(decks: list[Deck], timestamp: float,
+                media: dict[str, bytes] | None = None) -> bytes:
+    """The .apkg bytes: the same input and timestamp always give the same bytes.
+
+    genanki fills the collection database; the zip is written here so that entry dates come
+    from ``timestamp`` instead of the clock (genanki's own writer stamps the current time).
+    """
+    import itertools
+    import sqlite3
+    import tempfile
+    import time
+    import zipfile
+
     package = build_package(decks)
-    with atomic_path(target) as tmp:
-        package.write_to_file(str(tmp), timestamp=timestamp)
+    with tempfile.TemporaryDirectory(prefix="flashgen-") as tmp:
+        db_path = Path(tmp) / "collection.anki2"
+        conn = sqlite3.connect(db_path)
+        try:
+            package.write_to_db(conn.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
+            conn.commit()
+        finally:
+            conn.close()
+        db = db_path.read_bytes()
+    date = time.gmtime(max(timestamp, 315532800))[:6]  # zip dates start in 1980
+    files = sorted((media or {}).items())
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("collection.anki2", date), db, zipfile.ZIP_DEFLATED)
+        index = {str(i): name for i, (name, _) in enumerate(files)}
+        z.writestr(zipfile.ZipInfo("media", date), json.dumps(index), zipfile.ZIP_DEFLATED)
+        for i, (_, data) in enumerate(files):
+            z.writestr(zipfile.ZipInfo(str(i), date), data, zipfile.ZIP_STORED)
+    return buf.getvalue()
+
+
+def write_apkg(decks: list[Deck], target: Path, timestamp: float,
+               media: dict[str, bytes] | None = None) -> Path:
+    """Write ``decks`` (and media files by name) to ``target`` atomically."""
+    write_bytes(target, render_apkg(decks, timestamp, media))
     return target

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import html
+import re
 import string
 
 from flashgen.model import Body, Inline, Options, Point, Points, Text
+
+MEDIA_NAME = re.compile(r"^fg-[0-9a-f]{16}\.[a-z0-9]{1,5}$")
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 LETTERS = string.ascii_uppercase
@@ -35,7 +38,11 @@ def inline_html(text: Inline, cloze_start: int = 1) -> str:
             out.append(f"{{{{c{n}::{phrase}}}}}")
             n += 1
         elif s.style == "image":
-            continue
+            # only embedded media (fg-<hash>.ext) and web addresses become images
+            src = s.href.strip()
+            if MEDIA_NAME.match(src) or src.lower().startswith(("http://", "https://")):
+                out.append(f'<img src="{html.escape(src, quote=True)}" '
+                           f'alt="{html.escape(s.text, quote=True)}">')
         else:
             out.append(t)
     return "".join(out)

@@ -64,6 +64,10 @@ def reject_reason(question: str, req: Request, note_text: str,
     answer = _norm(req.answer)
     if len(answer) >= 3 and re.search(rf"\b{re.escape(answer)}\b", _norm(question)):
         return "contains its answer"
+    from rapidfuzz import fuzz
+
+    if len(answer) >= 5 and fuzz.partial_ratio(answer, _norm(question)) >= 88:
+        return "contains its answer"  # spelled a little differently ("komputer vision")
     answer_terms = _stems(req.answer)
     question_terms = _stems(question)
     if len(answer_terms) >= 2 and len(answer_terms & question_terms) >= 0.75 * len(answer_terms):
@@ -72,8 +76,6 @@ def reject_reason(question: str, req: Request, note_text: str,
         return "off-topic"  # shares nothing with its passage besides the answer
     if _wrong_language(question, req.lang):
         return "wrong language"
-    from rapidfuzz import fuzz
-
     q = _norm(question)
     for other in others:
         if fuzz.token_set_ratio(q, _norm(other)) >= DUPLICATE_SCORE:

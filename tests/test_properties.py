@@ -1,0 +1,67 @@
+"""Property-based tests: reading, parsing and card rules never fail and never emit live HTML."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from flashgen.cards import derive
+from flashgen.export.render import body_html, body_lines
+from flashgen.parse import parse
+from flashgen.sources import decode, normalize
+
+MD_ATOMS = st.sampled_from([
+    "# ", "## ", "### ", "- ", "* ", "1. ", "  - ", "> ", "**", "*", "_", "`", "|", "---",
+    "\n", "\n\n", "?", ":", "Q:", "**Q:**", "**A:**", "<script>", "<img src=x>", "![a](b.png)",
+    "[l](javascript:x)", "🚀", "\u00e2\u0153\u2026", "é", "\U0001fbe0", "\t", "\\|", "{{c1::", "}}",
+])
+MARKDOWN = st.lists(st.one_of(MD_ATOMS, st.text(max_size=12)), max_size=60).map("".join)
+LIVE = re.compile(r"<(?!/?(?:b|i|code|ul|ol|li|div|span|a href=\"https?:|img src=\"fg-)[ >])",
+                  re.IGNORECASE)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=400))
+def test_decoding_never_crashes_unexpectedly(data):
+    from flashgen.errors import NoteReadError
+
+    try:
+        text = decode(data, "x.md")
+    except NoteReadError as e:
+        assert str(e).startswith("x.md: ")
+        return
+    normalize(text, "x.md")
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(MARKDOWN)
+def test_any_markdown_gives_valid_cards(text):
+    doc = parse(normalize(text, "p.md"), "p.md")
+    for card in derive(doc):
+        assert card.prompt.strip()
+        assert "".join(body_lines(card.front, cloze="hide")).strip()
+        if card.kind != "cloze":
+            assert "".join(body_lines(card.back)).strip()
+        for side in (card.front, card.back):
+            rendered = body_html(side)
+            assert not LIVE.search(rendered), rendered
+            assert 'href="javascript' not in rendered.lower()
+
+
+OUR_TAGS = re.compile(r'</?(?:ul|ol|li|div|b|i|code|span)(?: class="[a-z-]+")?>|</a>|'
+                      r'<a href="https?:[^"<>]*">|<img src="(?:https?:|fg-)[^"<>]*" alt="[^"<>]*">')
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_text_is_escaped(text):
+    doc = parse(f"## T\n\n- {text}\n- second\n", "e.md")
+    for card in derive(doc):
+        for side in (card.front, card.back):
+            left = OUR_TAGS.sub("", body_html(side))
+            # whatever the note said, only the tags flashgen writes are markup
+            assert "<" not in left and ">" not in left, left
+            assert html.unescape(left).replace("{{c1::", "").replace("}}", "")

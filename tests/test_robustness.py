@@ -1,0 +1,318 @@
+"""Hostile input, interruptions, media safety, reproducibility, incremental builds."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from flashgen.cli import cli
+from flashgen.errors import OutputError
+from flashgen.export import files
+from flashgen.pipeline import BuildOptions, build
+
+from .conftest import SEED
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7"
+       b"\x8d\x94\x89\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def note(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / "notes" / name
+    path.parent.mkdir(exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+# --- bad input: one line, named file, documented exit code, never a traceback -----------
+
+@pytest.mark.parametrize(
+    ("content", "code", "message"),
+    [
+        ("", 0, "the note is empty"),
+        ("  \n\t\n", 0, "the note is empty"),
+        (b"\x00\x01\x02binary\xff", 1, "looks like a binary file"),
+        (b"# ok\n\xc3\x28 broken", 1, "not valid UTF-8 at byte 5"),
+        ("## Empty\n\n## Also empty\n", 0, "no cards"),
+    ],
+)
+def test_bad_notes(tmp_path, content, code, message):
+    path = note(tmp_path, "bad.md", content)
+    result = run("build", str(path), "--out", str(tmp_path / "out"), "--format", "apkg")
+    assert result.exit_code == code, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert str(path) in result.output
+    assert not (tmp_path / "out" / "bad.apkg").exists()
+
+
+def test_utf16_note_builds(tmp_path):
+    path = note(tmp_path, "u16.md", "## Tiere\n\n- Hund\n- Katze\n".encode("utf-16"))
+    result = run("build", str(path), "--out", str(tmp_path / "out"), "--format", "apkg")
+    assert result.exit_code == 0 and "1 cards (1 section)" in result.output
+
+
+def test_big_and_deep_inputs(tmp_path):
+    big = "# Big\n\n" + "".join(f"## Topic {i}\n\n- point **{i}** one\n- point two\n\n"
+                                  for i in range(40_000))
+    assert len(big.encode()) > 1_000_000
+    deep = "## Deep\n\n" + "".join("  " * i + "- level\n" for i in range(3000))
+    quotes = "## Quotes\n\n" + ">" * 5000 + " quoted\n"
+    line = "## Line\n\n- " + "word " * 200_000 + "\n"
+    ragged = ("## Table\n\n| A | B \\| C | D |\n|---|---|---|\n| 1 | 2 \\| 3 |\n| x |\n"
+              "| y | z | w | extra |\n")
+    dup = "## Same\n\n- a\n- b\n\n## Same\n\n- c\n- d\n\n### \n\n## Nothing\n"
+    paths = [note(tmp_path, n, c) for n, c in [("big.md", big), ("deep.md", deep),
+                                                 ("quotes.md", quotes), ("line.md", line),
+                                                 ("ragged.md", ragged), ("dup.md", dup)]]
+    start = time.perf_counter()
+    results = build(BuildOptions(paths=tuple(paths), out_dir=tmp_path / "out",
+                                 formats=("apkg", "csv")))
+    assert time.perf_counter() - start < 120
+    by_name = {r.path.name: r for r in results}
+    assert len(by_name["big.md"].deck.cards) >= 80_000
+    table = [c for c in by_name["ragged.md"].deck.cards if c.kind == "table"]
+    assert table[0].prompt.startswith("1 (A)")
+    assert {c.prompt for c in by_name["dup.md"].deck.cards if c.kind == "section"} == {
+        "Dup › Same", "Dup › Same (2)"}
+
+
+def test_folder_without_notes_and_missing_path(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run("build", str(tmp_path / "empty"))
+    assert result.exit_code == 2 and "no Markdown notes" in result.output
+    result = run("build", str(tmp_path / "missing"))
+    assert result.exit_code == 2 and "no such file or folder" in result.output
+
+
+def test_unwritable_output(tmp_path):
+    path = note(tmp_path, "n.md", "## A\n\n- x\n- y\n")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run("build", str(path), "--out", str(blocker / "sub"), "--format", "apkg")
+    assert result.exit_code == 1 and "cannot write" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_full_disk_keeps_previous_output(tmp_path, monkeypatch):
+    path = note(tmp_path, "n.md", "## A\n\n- x\n- y\n")
+    out = tmp_path / "out"
+    build(BuildOptions(paths=(path,), out_dir=out, formats=("apkg",)))
+    before = (out / "n.apkg").read_bytes()
+    path.write_text("## A\n\n- x changed\n- y\n")
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "write", full)
+    result = run("build", str(path), "--out", str(out), "--format", "apkg")
+    assert result.exit_code == 1
+    assert "no space left on device; the previous file is unchanged" in result.output
+    assert (out / "n.apkg").read_bytes() == before
+    assert list((out / files.TEMP_DIR).iterdir()) == []
+
+
+def test_write_bytes_error_is_output_error(tmp_path):
+    (tmp_path / "x").write_text("a file, not a folder")
+    with pytest.raises(OutputError, match="cannot write"):
+        files.write_bytes(tmp_path / "x" / "y", b"")
+
+
+# --- media ---------------------------------------------------------------------------
+
+def test_images_are_embedded_by_hash_and_outside_refs_refused(tmp_path, caplog, anki):
+    folder = tmp_path / "vault"
+    (folder / "img").mkdir(parents=True)
+    (folder / "img" / "leaf café.png").write_bytes(PNG)
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"SECRET" + PNG)
+    (folder / "link.png").symlink_to(secret)
+    path = folder / "n.md"
+    path.write_text(
+        "## Leaf\n\n- ![a leaf](img/leaf%20café.png) green\n"
+        '- <img src="img/leaf café.png" alt="again"> twice\n'
+        "- ![x](../secret.png) up\n- ![x](/etc/passwd) absolute\n"
+        "- ![x](link.png) symlink\n- ![x](missing.png) missing\n", encoding="utf-8")
+    build(BuildOptions(paths=(path,), out_dir=tmp_path / "out", formats=("apkg",)))
+    apkg = tmp_path / "out" / "n.apkg"
+    with zipfile.ZipFile(apkg) as z:
+        media = z.read("media").decode()
+        blobs = [z.read(n) for n in z.namelist() if n.isdigit()]
+    digest = hashlib.sha256(PNG).hexdigest()[:16]
+    assert media == f'{{"0": "fg-{digest}.png"}}'
+    assert blobs == [PNG]  # once, though referenced twice; nothing from outside
+    warnings = caplog.text
+    assert "n.md:5: image '../secret.png' is outside the note's folder" in warnings
+    assert "'/etc/passwd' is outside" in warnings
+    assert "'link.png' is outside" in warnings
+    assert "'missing.png' not found" in warnings
+    anki.import_apkg(apkg)
+    back = anki.notes("tag:flashgen::section")[0]["Back"]
+    assert back.count(f'src="fg-{digest}.png"') == 2
+    assert "secret" not in back and "passwd" not in back
+
+
+# --- no live markup ---------------------------------------------------------------------
+
+EVIL = ('## X\n\n- <script>alert(1)</script> **bold**\n- <b onclick="alert(2)">hi</b>\n'
+        '- [link](javascript:alert(3)) and <a href="javascript:alert(4)">a</a>\n'
+        '- ![i](javascript:alert(5)) <img src=x onerror=alert(6)>\n'
+        "\n| K | V |\n|---|---|\n| <i onmouseover=x>k</i> | <svg onload=alert(7)> |\n")
+
+
+def test_no_live_markup_in_any_exporter(tmp_path):
+    path = note(tmp_path, "evil.md", EVIL)
+    build(BuildOptions(paths=(path,), out_dir=tmp_path / "out"))
+    with zipfile.ZipFile(tmp_path / "out" / "evil.apkg") as z:
+        z.extract("collection.anki2", tmp_path)
+    import sqlite3
+
+    fields = " ".join(r[0] for r in sqlite3.connect(tmp_path / "collection.anki2").execute(
+        "select flds from notes"))
+    csv_text = (tmp_path / "out" / "evil.csv").read_text()
+    for text in (fields, csv_text):
+        for bad in ("<script", "<b onclick", "<svg", "<i onmouseover", '<a href="javascript',
+                    '<img src="javascript', "<img src=x"):
+            assert bad not in text, bad
+        assert "&lt;script&gt;" in text
+
+
+# --- all or nothing ------------------------------------------------------------------------
+
+def test_kill_9_during_build_leaves_previous_outputs(tmp_path):
+    folder = tmp_path / "vault"
+    folder.mkdir()
+    for i in range(400):
+        (folder / f"n{i:03}.md").write_text(f"## Topic {i}\n\n- **point** {i}\n- other\n" * 20)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "flashgen", "build", str(folder), "--out", str(out),
+           "--format", "apkg,csv", "--package", "note", "-q"]
+    subprocess.run(cmd, check=True)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    for i in range(400):
+        (folder / f"n{i:03}.md").write_text(f"## Topic {i}\n\n- **changed** {i}\n- new\n" * 20)
+    for delay in (0.8, 1.6, 2.4):
+        proc = subprocess.Popen(cmd)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        now = {p.name: p for p in out.iterdir() if p.is_file()}
+        assert now.keys() == before.keys()  # no partial or temp files
+        for name, p in now.items():
+            data = p.read_bytes()
+            if name.endswith(".apkg"):
+                with zipfile.ZipFile(p) as z:
+                    assert z.testzip() is None
+            else:
+                assert data.endswith(b"\n")
+    subprocess.run(cmd, check=True)
+    assert b"changed" in (out / "n000.csv").read_bytes()
+
+
+def test_one_failure_does_not_stop_the_others(tmp_path):
+    good = note(tmp_path, "good.md", "## A\n\n- x\n- y\n")
+    note(tmp_path, "bad.md", b"\xff\xfe\xfa")
+    result = run("build", str(good.parent), "--out", str(tmp_path / "out"), "--format", "csv")
+    assert result.exit_code == 1 and "error: 1 of" in result.output
+    assert (tmp_path / "out" / "good.csv").exists()
+
+
+# --- reproducible ----------------------------------------------------------------------------
+
+def test_same_input_same_bytes(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    outs = []
+    for run_dir in ("a", "b"):
+        build(BuildOptions(paths=(SEED,), out_dir=tmp_path / run_dir, formats=("apkg", "csv"),
+                           incremental=False))
+        outs.append({p.name: p.read_bytes() for p in (tmp_path / run_dir).iterdir()
+                     if p.is_file()})
+        time.sleep(1.1)
+    assert outs[0] == outs[1]
+
+
+# --- vault packages and incremental rebuilds ------------------------------------------
+
+def test_folder_builds_one_vault_package(tmp_path, anki):
+    folder = tmp_path / "biology"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ndeck: Bio::Cells\n---\n## Parts\n\n- nucleus\n- wall\n")
+    (folder / "b.md").write_text("## Plants\n\n- leaf\n- root\n")
+    result = run("build", str(folder), "--out", str(tmp_path / "out"), "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.apkg")) == ["biology.apkg"]
+    anki.import_apkg(tmp_path / "out" / "biology.apkg")
+    assert {"Bio::Cells::Parts", "B::Plants"} <= anki.deck_names()
+    per_note = run("build", str(folder), "--out", str(tmp_path / "notes"), "--format", "apkg",
+                   "--package", "note")
+    assert per_note.exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "notes").glob("*.apkg")) == ["a.apkg", "b.apkg"]
+    # same GUIDs either way: importing the per-note packages adds nothing
+    log = anki.import_apkg(tmp_path / "notes" / "a.apkg")
+    assert not log.new
+
+
+def test_unchanged_rebuild_reprocesses_nothing(tmp_path, monkeypatch):
+    folder = tmp_path / "v"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"n{i}.md").write_text(f"## T{i}\n\n- a **b**\n- c\n")
+    out = tmp_path / "out"
+    first = run("build", str(folder), "--out", str(out))
+    assert first.exit_code == 0
+    from flashgen import pipeline
+
+    calls = []
+    real = pipeline.load_deck
+    monkeypatch.setattr(pipeline, "load_deck", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    again = run("build", str(folder), "--out", str(out))
+    assert again.exit_code == 0 and calls == []
+    assert again.output.count(": unchanged (") == 3
+    (folder / "n1.md").write_text("## T1\n\n- a **changed**\n- c\n")
+    third = run("build", str(folder), "--out", str(out))
+    assert calls == [folder / "n1.md"]
+    assert "v.apkg" in third.output
+    forced = run("build", str(folder), "--out", str(out), "--force")
+    assert len(calls) == 4 and forced.exit_code == 0
+
+
+def test_stale_temp_files_are_swept(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / files.TEMP_DIR).mkdir()
+    (out / files.TEMP_DIR / "n.apkg-dead.tmp").write_bytes(b"partial")
+    path = note(tmp_path, "n.md", "## A\n\n- x\n- y\n")
+    build(BuildOptions(paths=(path,), out_dir=out, formats=("csv",)))
+    assert list((out / files.TEMP_DIR).iterdir()) == []
+
+
+def test_anonymous_temp_files_are_used_when_possible(tmp_path, monkeypatch):
+    created = []
+    real_open = os.open
+
+    def spy(path, flags, *a):
+        created.append(bool(flags & getattr(os, "O_TMPFILE", 0)))
+        return real_open(path, flags, *a)
+
+    monkeypatch.setattr(files.os, "open", spy)
+    files.write_bytes(tmp_path / "f.txt", b"data")
+    assert (tmp_path / "f.txt").read_bytes() == b"data"
+    if hasattr(os, "O_TMPFILE"):
+        assert created[0] is True  # tried first; a named temp file only if linking is refused
+    assert list((tmp_path / files.TEMP_DIR).iterdir()) == []
