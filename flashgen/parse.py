@@ -66,8 +66,9 @@ def parse(text: str, path: str, *, lang: str | None = None) -> Document:
 def _front_matter(node: SyntaxTreeNode, path: str) -> dict[str, object]:
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
     try:
-        data = yaml.safe_load(node.content)
+        data = yaml.load(node.content, Loader=loader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 1

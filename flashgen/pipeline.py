@@ -60,7 +60,8 @@ class BuildOptions:
     package: str = "auto"
     """note: one .apkg per note; vault: one .apkg per folder given; auto: vault for folders."""
     incremental: bool = True
-    """Skip notes that did not change since the last build into the same folder."""
+    """Skip notes that did not change since the last build into the same folder (False:
+    rebuild everything; the manifest is still updated)."""
 
     def settings(self) -> str:
         """Hash of everything besides the note that shapes its outputs."""
@@ -87,6 +88,8 @@ class NoteResult:
     """Nothing changed since the last build: nothing was read or written."""
     counts: dict[str, int] = field(default_factory=dict)
     """Cards by kind (when the deck itself was not loaded)."""
+    package: bool = False
+    """This result is a folder's vault package, not a note."""
 
     @property
     def ok(self) -> bool:
@@ -238,8 +241,7 @@ def build(
         raise UsageError(f"{options.out_dir}: output path is a file; pass a folder to --out")
     groups = _groups(options)
     sweep(options.out_dir)
-    manifest = Manifest.load(options.out_dir) if options.incremental else Manifest(
-        options.out_dir / ".flashgen")
+    manifest = Manifest.load(options.out_dir)
     settings = options.settings()
     stage = Stage(options.generate, progress) if options.generate.mode != "off" else None
     results: list[NoteResult] = []
@@ -262,12 +264,12 @@ def build(
             if package is not None and on_note is not None:
                 on_note(package)
                 results.append(package)
-    if options.incremental:
-        with contextlib.suppress(FlashgenError):
-            manifest.save()
+    with contextlib.suppress(FlashgenError):
+        manifest.save()
     failed = [r for r in results if not r.ok]
     if failed:
-        raise BuildFailedError(f"{len(failed)} of {len(results)} notes failed")
+        notes_built = sum(1 for r in results if not r.package)
+        raise BuildFailedError(f"{len(failed)} of {notes_built} notes failed")
     return results
 
 
@@ -283,8 +285,7 @@ def _one(path: Path, options: BuildOptions, settings: str, manifest: Manifest,
             if options.strict and counter.count:
                 raise BuildFailedError(f"{path}: {counter.count} warning(s) and --strict is set")
             outputs = _export_note(built, path, options, formats) if built.deck.cards else []
-            if options.incremental:
-                manifest.record(path, settings, outputs, built.derived)
+            manifest.record(path, settings, outputs, built.derived)
             return NoteResult(path, built.deck, tuple(outputs), warnings=counter.count), built
         except FlashgenError as e:
             manifest.forget(path)
@@ -317,4 +318,4 @@ def _write_vault(folder: Path, members: list[tuple[Path, _Built | None]], option
     manifest.packages[str(target)] = state
     total = Deck(name=target.stem, source=str(folder), lang="", stem=target.stem,
                  cards=tuple(c for d in decks for c in d.cards))
-    return NoteResult(folder, total, (target,))
+    return NoteResult(folder, total, (target,), package=True)

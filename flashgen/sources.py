@@ -13,6 +13,9 @@ from flashgen.errors import NoteReadError, UsageError
 log = logging.getLogger("flashgen")
 
 NOTE_SUFFIXES = (".md", ".markdown")
+MAX_NOTE_BYTES = 5 * 1024 * 1024
+"""Larger notes are refused: a study note that size is almost always a mistake (a data dump
+or a log), and parsing it would take minutes."""
 
 
 def find_notes(paths: Iterable[Path]) -> list[Path]:
@@ -91,6 +94,10 @@ def normalize(text: str, name: str) -> str:
 def read_note(path: Path) -> str:
     """Read one note as clean text, or raise NoteReadError naming the file."""
     try:
+        size = path.stat().st_size
+        if size > MAX_NOTE_BYTES:
+            raise NoteReadError(f"{path}: {size / 1048576:.1f} MB is larger than the 5 MB "
+                                "limit for one note; split it into several notes")
         data = path.read_bytes()
     except OSError as e:
         raise NoteReadError(f"{path}: cannot read ({e.strerror})") from None

@@ -61,7 +61,8 @@ def test_bad_note_fails_but_others_are_built(tmp_path):
     good.write_text("## A\n\n- x\n- y\n")
     bad = tmp_path / "bad.md"
     bad.write_bytes(b"## A\n\n- \xff\n")
-    result = invoke("build", str(tmp_path), "--out", str(tmp_path / "out"), "--format", "apkg")
+    result = invoke("build", str(tmp_path), "--out", str(tmp_path / "out"), "--format", "apkg",
+                    "--package", "note")
     assert result.exit_code == 1
     assert "FAILED" in result.output and "bad.md: not valid UTF-8 at byte 8" in result.output
     assert "error: 1 of 2 notes failed" in result.output

@@ -127,5 +127,7 @@ def test_deck_option_and_front_matter_deck(tmp_path, anki):
 def test_output_is_atomic_and_leaves_no_temp_files(seed_note, tmp_path):
     out = tmp_path / "out"
     build_apkg(seed_note, out)
-    assert [p.name for p in out.iterdir()] == [f"{seed_note.stem}.apkg"]
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == [
+        f"{seed_note.stem}.apkg"]
+    assert list((out / ".flashgen-tmp").iterdir()) == []
     assert oct(os.stat(out / f"{seed_note.stem}.apkg").st_mode & 0o777) != "0o600"

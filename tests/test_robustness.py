@@ -62,6 +62,16 @@ def test_bad_notes(tmp_path, content, code, message):
     assert not (tmp_path / "out" / "bad.apkg").exists()
 
 
+def test_20_mb_note_is_refused_quickly(tmp_path):
+    path = note(tmp_path, "huge.md", "## Log\n\n" + "- line of a log file\n" * 1_100_000)
+    assert path.stat().st_size > 20_000_000
+    start = time.perf_counter()
+    result = run("build", str(path), "--out", str(tmp_path / "out"), "--format", "apkg")
+    assert time.perf_counter() - start < 5
+    assert result.exit_code == 1
+    assert "larger than the 5 MB limit for one note; split it" in result.output
+
+
 def test_utf16_note_builds(tmp_path):
     path = note(tmp_path, "u16.md", "## Tiere\n\n- Hund\n- Katze\n".encode("utf-16"))
     result = run("build", str(path), "--out", str(tmp_path / "out"), "--format", "apkg")
@@ -70,9 +80,10 @@ def test_utf16_note_builds(tmp_path):
 
 def test_big_and_deep_inputs(tmp_path):
     big = "# Big\n\n" + "".join(f"## Topic {i}\n\n- point **{i}** one\n- point two\n\n"
-                                  for i in range(40_000))
+                                  for i in range(25_000))
     assert len(big.encode()) > 1_000_000
-    deep = "## Deep\n\n" + "".join("  " * i + "- level\n" for i in range(3000))
+    deep = ("## Deep\n\n" + "".join("  " * i + "- level\n" for i in range(900))
+            + "- " * 5000 + "innermost\n")
     quotes = "## Quotes\n\n" + ">" * 5000 + " quoted\n"
     line = "## Line\n\n- " + "word " * 200_000 + "\n"
     ragged = ("## Table\n\n| A | B \\| C | D |\n|---|---|---|\n| 1 | 2 \\| 3 |\n| x |\n"
@@ -86,7 +97,7 @@ def test_big_and_deep_inputs(tmp_path):
                                  formats=("apkg", "csv")))
     assert time.perf_counter() - start < 120
     by_name = {r.path.name: r for r in results}
-    assert len(by_name["big.md"].deck.cards) >= 80_000
+    assert len(by_name["big.md"].deck.cards) == 25_000 + 25_000 - 10  # 1-letter bold: no cloze
     table = [c for c in by_name["ragged.md"].deck.cards if c.kind == "table"]
     assert table[0].prompt.startswith("1 (A)")
     assert {c.prompt for c in by_name["dup.md"].deck.cards if c.kind == "section"} == {

@@ -159,29 +159,63 @@ def build_package(decks: list[Deck]) -> genanki.Package:
     return genanki.Package(list(anki_decks.values()))
 
 
+def _collection_db(package: genanki.Package, timestamp: float) -> bytes:
+    """The collection database genanki would write, built in memory in one pass.
+
+    genanki's own Package.write_to_db re-reads and re-writes the whole deck and note-type JSON
+    for every deck, which is quadratic in the number of (sub-)decks; a vault has thousands.
+    """
+    import itertools
+    import sqlite3
+
+    from genanki.apkg_col import APKG_COL
+    from genanki.apkg_schema import APKG_SCHEMA
+
+    conn = sqlite3.connect(":memory:")
+    try:
+        cursor = conn.cursor()
+        cursor.executescript(APKG_SCHEMA)
+        cursor.executescript(APKG_COL)
+        decks = json.loads(cursor.execute("SELECT decks FROM col").fetchone()[0])
+        note_types = json.loads(cursor.execute("SELECT models FROM col").fetchone()[0])
+        used = {}
+        for deck in package.decks:
+            decks[str(deck.deck_id)] = deck.to_json()
+            for note in deck.notes:
+                used.setdefault(note.model.model_id, (note.model, deck.deck_id))
+        for model_id, (model, first_deck) in used.items():
+            note_types[str(model_id)] = model.to_json(timestamp, first_deck)
+        cursor.execute("UPDATE col SET decks = ?, models = ?",
+                       (json.dumps(decks), json.dumps(note_types)))
+        ids = itertools.count(int(timestamp * 1000))
+        for deck in package.decks:
+            for note in deck.notes:
+                note.write_to_db(cursor, timestamp, deck.deck_id, ids)
+        conn.commit()
+        if hasattr(conn, "serialize"):
+            return bytes(conn.serialize())
+        import tempfile  # Python 3.10: no serialize(); copy through a file
+
+        with tempfile.TemporaryDirectory(prefix="flashgen-") as tmp:
+            target = sqlite3.connect(Path(tmp) / "c.anki2")
+            conn.backup(target)
+            target.close()
+            return (Path(tmp) / "c.anki2").read_bytes()
+    finally:
+        conn.close()
+
+
 def render_apkg(decks: list[Deck], timestamp: float,
                 media: dict[str, bytes] | None = None) -> bytes:
     """The .apkg bytes: the same input and timestamp always give the same bytes.
 
-    genanki fills the collection database; the zip is written here so that entry dates come
-    from ``timestamp`` instead of the clock (genanki's own writer stamps the current time).
+    The zip is written here so that entry dates come from ``timestamp`` instead of the clock
+    (genanki's own writer stamps the current time).
     """
-    import itertools
-    import sqlite3
-    import tempfile
     import time
     import zipfile
 
-    package = build_package(decks)
-    with tempfile.TemporaryDirectory(prefix="flashgen-") as tmp:
-        db_path = Path(tmp) / "collection.anki2"
-        conn = sqlite3.connect(db_path)
-        try:
-            package.write_to_db(conn.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
-            conn.commit()
-        finally:
-            conn.close()
-        db = db_path.read_bytes()
+    db = _collection_db(build_package(decks), timestamp)
     date = time.gmtime(max(timestamp, 315532800))[:6]  # zip dates start in 1980
     files = sorted((media or {}).items())
     buf = io.BytesIO()
