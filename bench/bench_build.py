@@ -34,6 +34,31 @@ def report(name: str, times: list[float]) -> None:
           f"min {min(times) * 1000:8.1f}   max {max(times) * 1000:8.1f}   (n={len(times)})")
 
 
+def in_process_pdf(runs: int) -> None:
+    """Median time to render and write the seed note's PDF, per layout, in one process."""
+    sys.path.insert(0, str(ROOT))
+    from flashgen.cards import derive
+    from flashgen.export.pdf import write_pdf
+    from flashgen.model import Deck
+    from flashgen.parse import parse
+    from flashgen.sources import read_note
+
+    doc = parse(read_note(SEED), str(SEED))
+    deck = Deck(doc.deck, str(SEED), doc.lang, derive(doc), SEED.stem)
+    out = Path(tempfile.mkdtemp(prefix="flashgen-pdf-"))
+    try:
+        write_pdf(deck, out / "warm.pdf")  # fonts loaded once per process
+        for layout in ("sheet", "cards", "fold"):
+            times = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                write_pdf(deck, out / f"{layout}.pdf", layouts=(layout,))
+                times.append(time.perf_counter() - start)
+            report(f"write seed PDF, {layout} (in process)", times)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
@@ -49,6 +74,7 @@ def main() -> None:
         cmd = [*flashgen, "build", str(SEED), "--out", str(out), "--format", "pdf",
                "--pdf-layout", "sheet,cards,fold", "-q"]
         report("flashgen build seed, 3 PDF layouts", timed(cmd, args.runs))
+        in_process_pdf(args.runs)
     finally:
         shutil.rmtree(out, ignore_errors=True)
 

@@ -20,9 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = ("cell membrane protein energy light water root leaf enzyme gene model data layer "
-         "network signal market price demand supply theorem proof limit vector matrix river "
-         "empire treaty reform climate carbon ocean current memory cache thread kernel").split()
+WORDS = ["cell", "membrane", "protein", "energy", "light", "water", "root", "leaf", "enzyme", "gene", "model", "data", "layer", "network", "signal", "market", "price", "demand", "supply", "theorem", "proof", "limit", "vector", "matrix", "river", "empire", "treaty", "reform", "climate", "carbon", "ocean", "current", "memory", "cache", "thread", "kernel"]
 
 
 def sentence(rng: random.Random, bold: bool = False) -> str:

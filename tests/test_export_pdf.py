@@ -46,9 +46,9 @@ def test_every_card_text_is_in_each_layout(seed_pdfs, seed_note, layout):
     for card in seed_cards(seed_note):
         for line in body_lines(card.front, cloze="hide") + body_lines(card.back):
             line = flat(printable(line).lstrip("•0123456789. ✓"))
-            # words may be hyphen-broken across lines; compare word by word
-            for word in line.split()[:6]:
-                assert word.strip("✓") in text, (layout, line)
+            # lines wrap differently on paper; compare word by word
+            for word in line.split():
+                assert word.strip("✓") in text, (layout, line, word)
 
 
 @pytest.mark.parametrize("layout", ["sheet", "cards", "fold"])

@@ -77,6 +77,16 @@ def test_reject_reasons(question, reason):
     assert reject_reason(question, REQ, NOTE, others) == reason
 
 
+def test_copies_of_the_worked_example_are_rejected():
+    from flashgen.generate.hf import example_for
+
+    example = " ".join(example_for("en"))
+    question = "Which part of the cell produces most of the energy for pre-trained models?"
+    assert reject_reason(question, REQ, NOTE, [], example) == "copies the example"
+    assert reject_reason("Which dataset did pre-trained models learn from?", REQ, NOTE, [],
+                         example) is None
+
+
 def test_answer_must_be_in_note():
     req = Request("MNIST", "context", "en", "section")
     assert reject_reason("Which dataset has digits?", req, NOTE, []) == "answer not in note"

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-PROMPT_VERSION = "2"
+PROMPT_VERSION = "3"
 """Bump when prompts or decoding change, so cached questions are regenerated."""
 
 

@@ -40,8 +40,9 @@ def _norm(text: str) -> str:
 
 
 def reject_reason(question: str, req: Request, note_text: str,
-                  others: Iterable[str]) -> str | None:
-    """Why ``question`` must be dropped, or None to keep it."""
+                  others: Iterable[str], example: str = "") -> str | None:
+    """Why ``question`` must be dropped, or None to keep it. ``example`` is the text of any
+    worked example the model was shown; questions that borrow from it are copies."""
     if not question:
         return "empty output"
     if _norm(req.answer) not in _norm(note_text):
@@ -74,6 +75,8 @@ def reject_reason(question: str, req: Request, note_text: str,
         return "contains its answer"  # most of a long answer, reworded
     if not (_stems(req.context) - answer_terms) & question_terms:
         return "off-topic"  # shares nothing with its passage besides the answer
+    if example and len((_stems(example) - _stems(note_text)) & question_terms) >= 2:
+        return "copies the example"
     if _wrong_language(question, req.lang):
         return "wrong language"
     q = _norm(question)

@@ -34,6 +34,27 @@ SYSTEM_PROMPT = (
 )
 
 
+# One worked example per language, shown to chat models before the real request (one-shot):
+# small models follow the form far better with it. (passage, answer, question)
+EXAMPLES = {
+    "en": ("The mitochondria produce most of the energy a cell uses.", "mitochondria",
+           "Which part of the cell produces most of its energy?"),
+    "id": ("Mitokondria menghasilkan sebagian besar energi yang dipakai sel.", "Mitokondria",
+           "Bagian sel mana yang menghasilkan sebagian besar energi?"),
+    "de": ("Die Mitochondrien erzeugen den größten Teil der Energie einer Zelle.",
+           "Mitochondrien", "Welcher Teil der Zelle erzeugt den größten Teil ihrer Energie?"),
+    "es": ("Las mitocondrias producen la mayor parte de la energía de la célula.",
+           "mitocondrias", "¿Qué parte de la célula produce la mayor parte de su energía?"),
+    "fr": ("Les mitochondries produisent l'essentiel de l'énergie de la cellule.",
+           "mitochondries", "Quelle partie de la cellule produit l'essentiel de son énergie ?"),
+}
+
+
+def example_for(lang: str) -> tuple[str, str, str]:
+    """The worked example for a language (English when there is none)."""
+    return EXAMPLES.get(lang.split("-")[0], EXAMPLES["en"])
+
+
 class ModelUnavailableError(GenerationError):
     """The model is not on this machine."""
 
@@ -217,16 +238,27 @@ class TransformersGenerator:
             hl = f"{ctx[:i]}<hl> {req.answer} <hl>{ctx[i + len(req.answer):]}"
             return f"generate question: {hl}"
         language = LANGUAGE_NAMES.get(req.lang.split("-")[0], "the passage's language")
-        user = (f"Passage: {req.context}\nAnswer: {req.answer}\n"
-                f"Write one question in {language} whose answer is \"{req.answer}\". "
-                f"Do not use the words \"{req.answer}\" in the question.")
+
+        def ask(passage: str, answer: str) -> str:
+            return (f"Passage: {passage}\nAnswer: {answer}\n"
+                    f"Write one question in {language} whose answer is \"{answer}\". "
+                    f"Do not use the words \"{answer}\" in the question.")
+
+        passage, answer, question = example_for(req.lang)
         tok = self._tokenizer
         if getattr(tok, "chat_template", None):
             messages = [{"role": "system", "content": SYSTEM_PROMPT},
-                        {"role": "user", "content": user}]
+                        {"role": "user", "content": ask(passage, answer)},
+                        {"role": "assistant", "content": question},
+                        {"role": "user", "content": ask(req.context, req.answer)}]
             return str(tok.apply_chat_template(messages, tokenize=False,
                                                add_generation_prompt=True))
-        return f"{SYSTEM_PROMPT}\n\n{user}\nQuestion:"
+        return (f"{SYSTEM_PROMPT}\n\n{ask(passage, answer)}\nQuestion: {question}\n\n"
+                f"{ask(req.context, req.answer)}\nQuestion:")
+
+    def example(self, req: Request) -> str:
+        """Text of the worked example in this request's prompt (to catch copies of it)."""
+        return "" if self.seq2seq else " ".join(example_for(req.lang))
 
     def encode(self, prompts: Sequence[str]) -> Any:
         """Tokenise a batch (left-padded for causal models)."""

@@ -186,7 +186,9 @@ class Stage:
         rejected: Counter[str] = Counter()
         for cand, raw in zip(candidates, raws, strict=True):
             question = clean(raw)
-            reason = reject_reason(question, cand.request, text, others)
+            example = getattr(gen, "example", None)
+            reason = reject_reason(question, cand.request, text, others,
+                                   example(cand.request) if example else "")
             if reason:
                 rejected[reason] += 1
                 log.debug("%s: generated question rejected (%s): %r -> answer %r", cand.ref,
