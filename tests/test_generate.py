@@ -81,8 +81,11 @@ def test_copies_of_the_worked_example_are_rejected():
     from flashgen.generate.hf import example_for
 
     example = " ".join(example_for("en"))
-    question = "Which part of the cell produces most of the energy for pre-trained models?"
+    question = "Which part of the cell produces most of the energy for models?"
     assert reject_reason(question, REQ, NOTE, [], example) == "copies the example"
+    # borrowing the example's form is fine when the question is about the note
+    form = "Which part of pre-trained models learned from a large crawled dataset?"
+    assert reject_reason(form, REQ, NOTE, [], example) is None
     assert reject_reason("Which dataset did pre-trained models learn from?", REQ, NOTE, [],
                          example) is None
 

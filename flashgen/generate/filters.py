@@ -73,10 +73,13 @@ def reject_reason(question: str, req: Request, note_text: str,
     question_terms = _stems(question)
     if len(answer_terms) >= 2 and len(answer_terms & question_terms) >= 0.75 * len(answer_terms):
         return "contains its answer"  # most of a long answer, reworded
-    if not (_stems(req.context) - answer_terms) & question_terms:
+    grounded = len((_stems(req.context) - answer_terms) & question_terms)
+    if not grounded:
         return "off-topic"  # shares nothing with its passage besides the answer
-    if example and len((_stems(example) - _stems(note_text)) & question_terms) >= 2:
-        return "copies the example"
+    if example:
+        borrowed = len((_stems(example) - _stems(note_text)) & question_terms)
+        if borrowed >= 2 and borrowed > grounded:
+            return "copies the example"  # more words from the example than from the note
     if _wrong_language(question, req.lang):
         return "wrong language"
     q = _norm(question)
