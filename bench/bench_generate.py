@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 NOTES = {
     "seed (id)": ROOT / "source" / "manfaat-pre-trained-models.md",
     "english": ROOT / "tests" / "fixtures" / "notes" / "photosynthesis.md",
+    "seed-en": ROOT / "tests" / "fixtures" / "notes" / "pretrained-benefits.md",
 }
 
 
@@ -52,7 +53,7 @@ def bench_load(model: str, runs: int, first: bool) -> None:
     print(f"load, cached:                        {median(times):7.1f} s  (median of {runs})")
 
 
-def bench_pipeline(model: str, runs: int) -> None:
+def bench_pipeline(model: str, runs: int, names: list[str]) -> None:
     import torch
 
     from flashgen.cards import derive
@@ -64,7 +65,8 @@ def bench_pipeline(model: str, runs: int) -> None:
 
     gen = TransformersGenerator(model)
     gen.load()
-    for label, path in NOTES.items():
+    for label in names:
+        path = NOTES[label]
         text = read_note(path)
         doc = parse(text, str(path))
         cards = derive(doc)
@@ -119,12 +121,16 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", required=True, help="model folder, .gguf file or cached id")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--notes", default=",".join(NOTES),
+                        help=f"which notes to generate for (of {', '.join(NOTES)})")
+    parser.add_argument("--skip-rebuild", action="store_true")
     parser.add_argument("--first-load", action="store_true",
                         help="also time the one-off GGUF conversion (slow)")
     args = parser.parse_args()
     bench_load(args.model, args.runs, args.first_load)
-    bench_pipeline(args.model, args.runs)
-    bench_rebuild(args.model, max(args.runs, 5))
+    bench_pipeline(args.model, args.runs, args.notes.split(","))
+    if not args.skip_rebuild:
+        bench_rebuild(args.model, max(args.runs, 5))
 
 
 if __name__ == "__main__":

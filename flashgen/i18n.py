@@ -69,7 +69,8 @@ EN = Language(
         "resources resource references reference reading readings links sources bibliography"
         " further recommended videos"
     ),
-    quiz_words=_words("quiz quizzes test exercise exercises review questions self-check practice"),
+    quiz_words=_words("quiz quizzes test exercise exercises review questions self-check practice"
+                      " understanding comprehension recap"),
 )
 
 ID = Language(
