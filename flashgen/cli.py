@@ -76,7 +76,8 @@ def cli() -> None:
 @click.option("--pdf-layout", default="sheet", show_default=True,
               help="Comma-separated PDF layouts: sheet (study sheet + answer key), cards "
               "(duplex cut-out cards), fold (fold-over cards).")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+              help="Paper size of the PDFs.")
 @click.option("--duplex", type=click.Choice(["long", "short"]), default="long",
               show_default=True, help="Printer's duplex flip for the cards layout.")
 @click.option("--reverse", is_flag=True, help="Also make back-to-front cards for table rows.")
@@ -106,8 +107,9 @@ def build(notes: tuple[Path, ...], out_dir: Path, deck: str | None, formats: str
           force: bool, strict: bool, quiet: bool, verbose: bool) -> None:
     """Build decks from NOTES (files or folders; default: every .md under source/).
 
-    Writes decks/<note>.apkg (import into Anki or AnkiDroid; rebuilt decks update in place,
-    keeping review history), decks/<note>.csv and decks/<note>.pdf.
+    A note gives decks/<note>.apkg (import into Anki or AnkiDroid; rebuilt decks update in
+    place, keeping review history), decks/<note>.csv and decks/<note>.pdf. A folder gives one
+    decks/<folder>.apkg for all its notes (see --package). Unchanged notes are skipped.
     """
     from flashgen.generate.stage import GenerateOptions
     from flashgen.pipeline import FORMATS, BuildOptions
