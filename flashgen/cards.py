@@ -93,6 +93,11 @@ class Note:
     def _quiz_words(self) -> frozenset[str]:
         return self.lang.quiz_words | i18n.EN.quiz_words
 
+    @cached_property
+    def point_sections(self) -> frozenset[SourceRef]:
+        """Headings that got a `section` card."""
+        return frozenset(c.ref for c in section_cards(self))
+
     def asks(self, item: ListItem) -> bool:
         """True when a list item is a question (ends in `?`, or a `**Q:**` pair)."""
         return _is_question(plain(item.text)) or _qa_pair(item.text, self) is not None
@@ -190,7 +195,7 @@ def section_cards(note: Note) -> Iterator[Card]:
 
 def list_cards(note: Note) -> Iterator[Card]:
     """A heading with two or more point sections under it: recall them all."""
-    with_points = {c.ref for c in section_cards(note)}
+    with_points = note.point_sections
     for p in note.places:
         if p.resource or p.quiz:
             continue
@@ -321,7 +326,7 @@ def _split_inline_answer(item: ListItem) -> tuple[str, Inline]:
 
 def question_cards(note: Note) -> Iterator[Card]:
     """Every quiz question the note asks, with the note's answer or the passages that answer it."""
-    index = _PassageIndex(note)
+    index: list[_PassageIndex] = []  # built on first need: most notes answer their questions
     seen: set[str] = set()
 
     def emit(q: str, answer: Body, path: tuple[str, ...], ref: SourceRef) -> Iterator[Card]:
@@ -329,7 +334,9 @@ def question_cards(note: Note) -> Iterator[Card]:
             return
         seen.add(q)
         if not answer:
-            answer = index.answer(q)
+            if not index:
+                index.append(_PassageIndex(note))
+            answer = index[0].answer(q)
         if not answer:
             log.warning("%s: question %r: no answer in the note and no passage matches it; "
                         "no card made", ref, q)
