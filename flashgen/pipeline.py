@@ -249,11 +249,16 @@ def build(
     for vault, notes in groups:
         per_note = tuple(f for f in options.formats if vault is None or f != "apkg")
         members: list[tuple[Path, _Built | None]] = []
+        loaded = _load_in_parallel(
+            [p for p in notes if p not in seen
+             and not (options.incremental and manifest.unchanged(p, settings))],
+            options, stage)
         for path in notes:
             if path in seen:
                 continue
             seen.add(path)
-            result, built = _one(path, options, settings, manifest, stage, per_note)
+            result, built = _one(path, options, settings, manifest, stage, per_note,
+                                 loaded.pop(path, None))
             results.append(result)
             if result.ok and (built is None or built.deck.cards):
                 members.append((path, built))
@@ -273,15 +278,63 @@ def build(
     return results
 
 
+_Loaded = tuple["_Built | None", str, list[tuple[int, str]]]
+"""What a worker sends back: the built note or an error message, and its log records."""
+
+PARALLEL_MIN_NOTES = 48
+
+
+def _load_worker(job: tuple[Path, BuildOptions]) -> _Loaded:
+    """Read, parse and derive one note in a worker process, capturing its log records."""
+    path, options = job
+    records: list[tuple[int, str]] = []
+
+    class _Capture(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append((record.levelno, record.getMessage()))
+
+    log.handlers = [_Capture()]
+    log.propagate = False
+    log.setLevel(logging.DEBUG)
+    try:
+        return load_deck(path, options), "", records
+    except FlashgenError as e:
+        return None, str(e), records
+
+
+def _load_in_parallel(paths: list[Path], options: BuildOptions,
+                      stage: Stage | None) -> dict[Path, _Loaded]:
+    """Parse and derive many notes on every core (without a model: that stays in-process)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if stage is not None or workers < 2 or len(paths) < PARALLEL_MIN_NOTES:
+        return {}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        results = pool.map(_load_worker, [(p, options) for p in paths], chunksize=16)
+        return dict(zip(paths, results, strict=True))
+
+
 def _one(path: Path, options: BuildOptions, settings: str, manifest: Manifest,
-         stage: Stage | None, formats: tuple[str, ...]) -> tuple[NoteResult, _Built | None]:
+         stage: Stage | None, formats: tuple[str, ...],
+         loaded: _Loaded | None = None) -> tuple[NoteResult, _Built | None]:
     """Build one note's own outputs, or reuse the last build when nothing changed."""
     entry = manifest.unchanged(path, settings) if options.incremental else None
     if entry is not None:
         return NoteResult(path, unchanged=True, counts=entry.counts), None
     with _counting() as counter:
         try:
-            built = load_deck(path, options, stage)
+            if loaded is None:
+                built = load_deck(path, options, stage)
+            else:
+                built_or_none, error, records = loaded
+                for level, message in records:
+                    log.log(level, "%s", message)
+                if built_or_none is None:
+                    raise FlashgenError(error)
+                built = built_or_none
             if options.strict and counter.count:
                 raise BuildFailedError(f"{path}: {counter.count} warning(s) and --strict is set")
             outputs = _export_note(built, path, options, formats) if built.deck.cards else []

@@ -327,3 +327,26 @@ def test_anonymous_temp_files_are_used_when_possible(tmp_path, monkeypatch):
     if hasattr(os, "O_TMPFILE"):
         assert created[0] is True  # tried first; a named temp file only if linking is refused
     assert list((tmp_path / files.TEMP_DIR).iterdir()) == []
+
+
+def test_parallel_build_matches_sequential(tmp_path, monkeypatch, caplog):
+    from flashgen import pipeline
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(60):
+        (folder / f"n{i:02}.md").write_text(f"## T{i}\n\n- a **b{i}**\n- c\n\n## Quiz\n\n"
+                                            f"1. Why zebra{i}?\n")
+    (folder / "n30.md").write_bytes(b"\xff bad")
+    results = {}
+    for mode, threshold in (("parallel", 2), ("sequential", 10**9)):
+        monkeypatch.setattr(pipeline, "PARALLEL_MIN_NOTES", threshold)
+        caplog.clear()
+        with pytest.raises(pipeline.BuildFailedError, match="1 of 60 notes failed"):
+            build(BuildOptions(paths=(folder,), out_dir=tmp_path / mode, formats=("csv",),
+                               package="note"))
+        warned = sorted(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+        csvs = {p.name: p.read_bytes() for p in (tmp_path / mode).glob("*.csv")}
+        results[mode] = (warned, csvs)
+    assert len(results["parallel"][0]) == 59  # each worker's warning reaches the parent
+    assert results["parallel"] == results["sequential"]
