@@ -11,7 +11,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from flashgen import i18n
@@ -565,8 +565,6 @@ def derive(doc: Document, *, reverse: bool = False,
             key = (card.kind, card.prompt)
             seen[key] += 1
             if seen[key] > 1:
-                from dataclasses import replace
-
                 card = replace(card, prompt=f"{card.prompt} ({seen[key]})")
             cards.append(card)
     return tuple(cards)
