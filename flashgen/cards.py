@@ -94,9 +94,9 @@ class Note:
         return self.lang.quiz_words | i18n.EN.quiz_words
 
     @cached_property
-    def point_sections(self) -> frozenset[SourceRef]:
-        """Headings that got a `section` card."""
-        return frozenset(c.ref for c in section_cards(self))
+    def section_cards(self) -> tuple[Card, ...]:
+        """The `section` cards (computed once: the `list` rule needs them too)."""
+        return tuple(_section_cards(self))
 
     def asks(self, item: ListItem) -> bool:
         """True when a list item is a question (ends in `?`, or a `**Q:**` pair)."""
@@ -148,7 +148,7 @@ def _point_text(point: Point) -> str:
     return " ".join([plain(point.text), *(_point_text(c) for c in point.children)])
 
 
-def _row_point(table: Table, row: tuple[Inline, ...]) -> Point:
+def _row_point(row: tuple[Inline, ...]) -> Point:
     rest = [plain(c) for c in row[1:] if plain(c)]
     if not rest:
         return Point(row[0])
@@ -164,6 +164,10 @@ def _span_text(text: str) -> Inline:
 
 def section_cards(note: Note) -> Iterator[Card]:
     """A heading whose own content is a list of points: name its points."""
+    return iter(note.section_cards)
+
+
+def _section_cards(note: Note) -> Iterator[Card]:
     for p in note.places:
         if p.resource or p.quiz:
             continue
@@ -178,7 +182,7 @@ def section_cards(note: Note) -> Iterator[Card]:
                 parts.append(Points(pts, b.ordered))
                 count += len(pts)
             elif isinstance(b, Table) and b.rows:
-                pts = tuple(_row_point(b, r) for r in b.rows if plain(r[0]))
+                pts = tuple(_row_point(r) for r in b.rows if plain(r[0]))
                 parts.append(Points(pts))
                 count += len(pts)
             elif isinstance(b, Paragraph):
@@ -195,7 +199,7 @@ def section_cards(note: Note) -> Iterator[Card]:
 
 def list_cards(note: Note) -> Iterator[Card]:
     """A heading with two or more point sections under it: recall them all."""
-    with_points = note.point_sections
+    with_points = {c.ref for c in note.section_cards}
     for p in note.places:
         if p.resource or p.quiz:
             continue
@@ -440,7 +444,7 @@ class _PassageIndex:
                 add_items(b.items, path)
             elif isinstance(b, Table):
                 for row in b.rows:
-                    add(_row_point(b, row), path)
+                    add(_row_point(row), path)
         df: Counter[str] = Counter()
         for p in self.passages:
             df.update(p.terms | p.title_terms)

@@ -249,16 +249,16 @@ def build(
     for vault, notes in groups:
         per_note = tuple(f for f in options.formats if vault is None or f != "apkg")
         members: list[tuple[Path, _Built | None]] = []
-        loaded = _load_in_parallel(
-            [p for p in notes if p not in seen
-             and not (options.incremental and manifest.unchanged(p, settings))],
-            options, stage)
+        todo = [p for p in notes if p not in seen
+                and not (options.incremental and manifest.unchanged(p, settings))]
+        loaded = _load_in_parallel(todo, options, stage)
+        pending = set(todo)
         for path in notes:
             if path in seen:
                 continue
             seen.add(path)
             result, built = _one(path, options, settings, manifest, stage, per_note,
-                                 loaded.pop(path, None))
+                                 path not in pending, loaded.pop(path, None))
             results.append(result)
             if result.ok and (built is None or built.deck.cards):
                 members.append((path, built))
@@ -318,12 +318,12 @@ def _load_in_parallel(paths: list[Path], options: BuildOptions,
 
 
 def _one(path: Path, options: BuildOptions, settings: str, manifest: Manifest,
-         stage: Stage | None, formats: tuple[str, ...],
+         stage: Stage | None, formats: tuple[str, ...], unchanged: bool,
          loaded: _Loaded | None = None) -> tuple[NoteResult, _Built | None]:
     """Build one note's own outputs, or reuse the last build when nothing changed."""
-    entry = manifest.unchanged(path, settings) if options.incremental else None
-    if entry is not None:
-        return NoteResult(path, unchanged=True, counts=entry.counts), None
+    if unchanged:
+        counts = manifest.entries[str(path)].counts
+        return NoteResult(path, unchanged=True, counts=counts), None
     with _counting() as counter:
         try:
             if loaded is None:

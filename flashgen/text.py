@@ -48,7 +48,7 @@ def clean_label(text: str) -> str:
     return _NUMBERING.sub("", text, count=1).strip()
 
 
-def clean_inline(inline: Inline, numbering: bool = True) -> Inline:
+def clean_inline(inline: Inline) -> Inline:
     """``inline`` with decoration removed, spaces collapsed, and leading numbering dropped."""
     spans: list[Span] = []
     for s in inline:
@@ -65,9 +65,7 @@ def clean_inline(inline: Inline, numbering: bool = True) -> Inline:
     if not spans:
         return ()
     first = spans[0]
-    lead = first.text.lstrip()
-    if numbering:
-        lead = _NUMBERING.sub("", lead, count=1)
+    lead = _NUMBERING.sub("", first.text.lstrip(), count=1)
     spans[0] = Span(lead, first.style, first.href)
     spans[-1] = Span(spans[-1].text.rstrip(), spans[-1].style, spans[-1].href)
     return tuple(s for s in spans if s.text)

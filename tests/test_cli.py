@@ -46,8 +46,12 @@ def test_default_is_every_note_under_source(tmp_path, monkeypatch):
 
 
 def test_quiet_and_verbose(seed_note, tmp_path):
-    quiet = invoke("build", str(seed_note), "--out", str(tmp_path), "--format", "csv", "-q")
+    quiet = invoke("build", str(seed_note), "--out", str(tmp_path), "--format", "csv", "-q",
+                   "--force")
     assert quiet.exit_code == 0 and quiet.output == ""
+    verbose = invoke("build", str(seed_note), "--out", str(tmp_path), "--format", "csv", "-v",
+                     "--force")
+    assert verbose.exit_code == 0 and "24 cards" in verbose.output
 
 
 def test_missing_path_is_one_line_error(tmp_path):

@@ -8,6 +8,8 @@ from pathlib import Path
 from flashgen.export.anki import BASIC_MODEL_ID, CLOZE_MODEL_ID, MCQ_MODEL_ID
 from flashgen.pipeline import BuildOptions, build
 
+from .conftest import AnkiCollection
+
 
 def build_apkg(note: Path, out: Path, **kw) -> Path:
     build(BuildOptions(paths=(note,), out_dir=out, formats=("apkg",), **kw))
@@ -111,8 +113,15 @@ def test_reverse_cards_for_table_rows(tmp_path, anki):
     anki.import_apkg(build_apkg(note, tmp_path / "out", reverse=True))
     assert anki.count("tag:flashgen::table") == 2
     assert len(anki.col.find_cards("tag:flashgen::table")) == 4
-    plain_out = tmp_path / "plain"
-    build_apkg(note, plain_out)
+
+    # without --reverse each row makes one card
+    (tmp_path / "second").mkdir()
+    other = AnkiCollection(tmp_path / "second")
+    try:
+        other.import_apkg(build_apkg(note, tmp_path / "plain"))
+        assert len(other.col.find_cards("tag:flashgen::table")) == 2
+    finally:
+        other.close()
 
 
 def test_deck_option_and_front_matter_deck(tmp_path, anki):

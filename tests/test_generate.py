@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from flashgen.cli import cli
-from flashgen.errors import GenerationError
+from flashgen.errors import GenerationError, UsageError
 from flashgen.generate import Request, get_generator
 from flashgen.generate.answers import pick_answers
 from flashgen.generate.filters import clean, reject_reason
@@ -112,7 +112,7 @@ def test_pick_answers_from_seed():
 def test_none_backend_and_unknown_backend():
     gen = get_generator("none")
     assert gen.generate([REQ]) == [""]
-    with pytest.raises(Exception, match="unknown generator"):
+    with pytest.raises(UsageError, match="unknown generator"):
         get_generator("nope")
 
 
@@ -260,14 +260,12 @@ def test_cache_makes_rebuilds_call_no_model(tiny_models, tmp_path, monkeypatch):
     edited = tmp_path / "edited.md"
     edited.write_text(ENGLISH.read_text().replace("Oxygen, released", "**Oxygen**, released"))
     asked = []
-    real_generate = hf.TransformersGenerator.generate
     monkeypatch.setattr(hf.TransformersGenerator, "load", lambda self: None)
     monkeypatch.setattr(hf.TransformersGenerator, "generate",
                         lambda self, reqs, progress=None: asked.extend(reqs) or
                         ["What gas leaves the leaf?"] * len(reqs))
     gen_build(edited, tmp_path / "c", tiny_models["seq2seq"])
     assert [r.answer for r in asked] == ["Oxygen"]
-    assert real_generate is not None
 
 
 @needs_torch
