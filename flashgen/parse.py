@@ -1,4 +1,4 @@
-"""Markdown text -> Document, through markdown-it-py's syntax tree. No regexes over Markdown."""
+"""Markdown text -> Document, through markdown-it-py's tokens. No regexes over Markdown."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from flashgen.text import clean_inline, clean_label, collapse
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
-    from markdown_it.tree import SyntaxTreeNode
+    from markdown_it.token import Token
 
 log = logging.getLogger("flashgen")
 
@@ -48,14 +48,46 @@ def markdown() -> MarkdownIt:
     return md
 
 
+class _Node:
+    """One node of the token tree: an open/close token pair with what lies between, or a
+    single token. (markdown-it's own SyntaxTreeNode does the same with far more overhead,
+    which shows in a vault of thousands of notes.)"""
+
+    __slots__ = ("type", "tag", "map", "content", "attrs", "children")
+
+    def __init__(self, token: Token, kind: str, children: list[_Node]) -> None:
+        self.type = kind
+        self.tag = token.tag
+        self.map = token.map
+        self.content = token.content
+        self.attrs = token.attrs
+        self.children = children
+
+
+def _tree(tokens: list[Token]) -> list[_Node]:
+    """Nest a flat token stream (and the children of inline tokens) into nodes."""
+    top: list[_Node] = []
+    stack = [top]
+    for token in tokens:
+        nesting = token.nesting
+        if nesting == 1:
+            kids: list[_Node] = []
+            stack[-1].append(_Node(token, token.type[:-5], kids))  # "xxx_open" -> "xxx"
+            stack.append(kids)
+        elif nesting == -1:
+            if len(stack) > 1:
+                stack.pop()
+        else:
+            kids = _tree(token.children) if token.children and token.type == "inline" else []
+            stack[-1].append(_Node(token, token.type, kids))
+    return top
+
+
 def parse(text: str, path: str, *, lang: str | None = None) -> Document:
     """Parse a note's text into a Document. ``path`` is only used for references."""
-    from markdown_it.tree import SyntaxTreeNode
-
     builder = _Builder(path)
-    root = SyntaxTreeNode(markdown().parse(text))
     meta: dict[str, object] = {}
-    for node in root.children:
+    for node in _tree(markdown().parse(text)):
         if node.type == "front_matter":
             meta = _front_matter(node, path)
         else:
@@ -63,7 +95,7 @@ def parse(text: str, path: str, *, lang: str | None = None) -> Document:
     return builder.document(meta, lang, text)
 
 
-def _front_matter(node: SyntaxTreeNode, path: str) -> dict[str, object]:
+def _front_matter(node: _Node, path: str) -> dict[str, object]:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
@@ -103,7 +135,7 @@ class _Builder:
         self.top: list[Section] = []
         self.stack: list[_Open] = []
 
-    def ref(self, node: SyntaxTreeNode) -> SourceRef:
+    def ref(self, node: _Node) -> SourceRef:
         return SourceRef(self.path, (node.map[0] + 1) if node.map else 1)
 
     # -- tree of headings ---------------------------------------------------
@@ -113,7 +145,7 @@ class _Builder:
             done = self.stack.pop().close()
             (self.stack[-1].children if self.stack else self.top).append(done)
 
-    def block(self, node: SyntaxTreeNode) -> None:
+    def block(self, node: _Node) -> None:
         if node.type == "heading":
             level = int(node.tag[1])
             title = clean_label(plain(self.inline(node.children[0]))) if node.children else ""
@@ -158,7 +190,7 @@ class _Builder:
 
     # -- blocks ---------------------------------------------------------------
 
-    def blocks(self, node: SyntaxTreeNode) -> list[Block]:
+    def blocks(self, node: _Node) -> list[Block]:
         kind = node.type
         if kind == "paragraph":
             text = self.inline(node.children[0], self.ref(node).line) if node.children else ()
@@ -179,7 +211,7 @@ class _Builder:
         # hr, code blocks, fences and headings inside containers carry no cards
         return []
 
-    def list_block(self, node: SyntaxTreeNode) -> ListBlock:
+    def list_block(self, node: _Node) -> ListBlock:
         items: list[ListItem] = []
         for item in node.children:
             texts: list[Inline] = []
@@ -201,7 +233,7 @@ class _Builder:
             items.append(ListItem(tuple(joined), tuple(children), self.ref(item)))
         return ListBlock(tuple(items), node.type == "ordered_list", self.ref(node))
 
-    def table(self, node: SyntaxTreeNode) -> Table | None:
+    def table(self, node: _Node) -> Table | None:
         header: tuple[Inline, ...] = ()
         rows: list[tuple[Inline, ...]] = []
         refs: list[SourceRef] = []
@@ -224,7 +256,7 @@ class _Builder:
 
     # -- inline ---------------------------------------------------------------
 
-    def inline(self, node: SyntaxTreeNode, line: int = 0) -> Inline:
+    def inline(self, node: _Node, line: int = 0) -> Inline:
         spans: list[Span] = []
         self._spans(node, "", "", spans)
         if line:
@@ -241,7 +273,7 @@ class _Builder:
                 merged.append(s)
         return tuple(merged)
 
-    def _spans(self, node: SyntaxTreeNode, style: str, href: str, out: list[Span]) -> None:
+    def _spans(self, node: _Node, style: str, href: str, out: list[Span]) -> None:
         for child in node.children:
             kind = child.type
             if kind == "text":

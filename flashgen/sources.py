@@ -65,6 +65,8 @@ def decode(data: bytes, name: str) -> str:
 
 def repair(text: str, name: str) -> str:
     """Fix mojibake (UTF-8 read as a Windows code page) with ftfy, warning when it does."""
+    if text.isascii():  # mojibake needs non-ASCII characters; most notes are checked here
+        return text
     import ftfy
 
     if not ftfy.is_bad(text):
