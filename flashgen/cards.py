@@ -402,14 +402,13 @@ class _Passage:
     title_terms: frozenset[str]
 
 
+_TERM = re.compile(r"[^\W\d_]{3,}")
+
+
 def _terms(text: str, stop: frozenset[str]) -> frozenset[str]:
-    """Content words, crudely stemmed (first four letters), for matching across word forms."""
-    out = set()
-    for w in i18n.words(text):
-        for part in w.split("-"):
-            if len(part) >= 3 and part not in stop:
-                out.add(part[:4])
-    return frozenset(out)
+    """Content words (parts of hyphenated words count alone), crudely stemmed to their first
+    four letters, for matching across word forms."""
+    return frozenset([w[:4] for w in _TERM.findall(text.lower()) if w not in stop])
 
 
 class _PassageIndex:
@@ -420,10 +419,14 @@ class _PassageIndex:
         self.hint = note.lang.passages_hint
         self.passages: list[_Passage] = []
 
+        titles: dict[tuple[str, ...], frozenset[str]] = {}
+
         def add(point: Point, path: tuple[str, ...]) -> None:
             terms = _terms(_point_text(point), self.stop)
             if terms:
-                title = _terms(" ".join(path[-1:]), self.stop)
+                title = titles.get(path)
+                if title is None:
+                    title = titles[path] = _terms(" ".join(path[-1:]), self.stop)
                 self.passages.append(_Passage(point, path, terms, title))
 
         def add_items(items: Iterable[ListItem], path: tuple[str, ...]) -> None:

@@ -54,7 +54,7 @@ PATH_SEP = " › "
 
 def plain(inline: Inline) -> str:
     """The inline's text without any styling."""
-    return "".join(s.text for s in inline if s.style != "image")
+    return "".join([s.text for s in inline if s.style != "image"])
 
 
 def has_content(inline: Inline) -> bool:
