@@ -111,7 +111,7 @@ def build(notes: tuple[Path, ...], out_dir: Path, deck: str | None, formats: str
     place, keeping review history), decks/<note>.csv and decks/<note>.pdf. A folder gives one
     decks/<folder>.apkg for all its notes (see --package). Unchanged notes are skipped.
     """
-    from flashgen.generate.stage import GenerateOptions
+    from flashgen.generate import GenerateOptions
     from flashgen.pipeline import FORMATS, BuildOptions
     from flashgen.pipeline import build as run_build
 

@@ -1,8 +1,8 @@
 """The build manifest: what each note looked like when its outputs were last written.
 
-Kept in ``<out>/.flashgen/``. A note whose size, modification time and build settings are
-unchanged, and whose outputs still exist, is not read again; its cards come from the cache
-(needed when it shares a vault package with notes that did change).
+Kept in ``<out>/.flashgen/``. A note whose size and modification time (and those of the images
+it embeds), build settings and outputs are unchanged is not read again. Its Anki notes are
+cached (``rows.pickle``) for when it shares a vault package with notes that did change.
 """
 
 from __future__ import annotations
@@ -11,18 +11,23 @@ import hashlib
 import json
 import logging
 import pickle
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flashgen import __version__
 from flashgen.export.files import write_bytes
-from flashgen.model import Deck
+
+if TYPE_CHECKING:
+    from flashgen.export.anki import NoteRow
 
 log = logging.getLogger("flashgen")
 
 FOLDER = ".flashgen"
-FORMAT = 1
+FORMAT = 2
+
+Cached = tuple[tuple["NoteRow", ...], dict[str, str]]
+"""A note's Anki notes and the images they embed (embedded name -> file)."""
 
 
 @dataclass
@@ -37,6 +42,8 @@ class Entry:
     """Files written for it."""
     counts: dict[str, int] = field(default_factory=dict)
     """Cards by kind."""
+    media: dict[str, list[int]] = field(default_factory=dict)
+    """Fingerprints of the images it embeds, by file."""
 
 
 @dataclass
@@ -47,8 +54,10 @@ class Manifest:
     entries: dict[str, Entry] = field(default_factory=dict)
     packages: dict[str, list[str]] = field(default_factory=dict)
     """Vault package -> [settings hash, fingerprints of its notes]."""
-    _decks: dict[str, Deck] | None = None
-    _dirty: bool = False
+    _old: dict[str, Cached] | None = None
+    """Cached rows of the last build, loaded on first use."""
+    _fresh: dict[str, Cached] = field(default_factory=dict)
+    """Rows of notes built now."""
 
     @classmethod
     def load(cls, out_dir: Path) -> Manifest:
@@ -63,10 +72,13 @@ class Manifest:
             return cls(folder)
 
     def save(self) -> None:
-        """Write the manifest (and the deck cache, when it changed): two files, each atomic."""
-        if self._dirty and self._decks is not None:
-            write_bytes(self.folder / "decks.pickle",
-                        pickle.dumps(self._decks, protocol=pickle.HIGHEST_PROTOCOL))
+        """Write the manifest (and the row cache, when notes were built): each file atomic."""
+        if self._fresh:
+            old = {} if all(k in self._fresh for k in self.entries) else self._cache()
+            rows = {k: self._fresh.get(k) or old[k] for k in self.entries
+                    if k in self._fresh or k in old}
+            write_bytes(self.folder / "rows.pickle",
+                        pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
         data = {"format": FORMAT, "version": __version__,
                 "notes": {k: vars(v) for k, v in sorted(self.entries.items())},
                 "packages": self.packages}
@@ -74,44 +86,53 @@ class Manifest:
                     json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
 
     def unchanged(self, note: Path, settings: str) -> Entry | None:
-        """The entry when ``note`` and its outputs are as last built, else None."""
+        """The entry when ``note``, its images and its outputs are as last built, else None."""
         entry = self.entries.get(str(note))
         if entry is None or entry.settings != settings or entry.fingerprint != fingerprint(note):
+            return None
+        if not all(fingerprint(Path(p)) == f for p, f in entry.media.items()):
             return None
         if not all(Path(p).exists() for p in entry.outputs):
             return None
         return entry
 
-    def _all_decks(self) -> dict[str, Deck]:
-        """Cached decks by note path, loaded on first use (only vault rebuilds need them)."""
-        if self._decks is None:
-            self._decks = {}
+    def _cache(self) -> dict[str, Cached]:
+        if self._old is None:
+            self._old = {}
             try:
-                with (self.folder / "decks.pickle").open("rb") as f:
+                with (self.folder / "rows.pickle").open("rb") as f:
                     loaded = pickle.load(f)  # written by flashgen itself, in save()
                 if isinstance(loaded, dict):
-                    self._decks = loaded
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                    self._old = loaded
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+                    TypeError, ValueError):
                 pass
-        return self._decks
+        return self._old
 
-    def cached_deck(self, note: Path) -> Deck | None:
-        deck = self._all_decks().get(str(note))
-        return deck if isinstance(deck, Deck) else None
+    def cached(self, note: Path) -> Cached | None:
+        """The Anki notes of ``note`` as last built, if they were cached."""
+        return self._fresh.get(str(note)) or self._cache().get(str(note))
 
-    def record(self, note: Path, settings: str, outputs: list[Path], deck: Deck) -> None:
-        self._all_decks()[str(note)] = deck
-        self._dirty = True
-        counts = dict(Counter(c.kind for c in deck.cards))
-        self.entries[str(note)] = Entry(fingerprint(note), settings, [str(p) for p in outputs],
-                                        counts)
+    def record(self, note: Path, settings: str, outputs: list[Path], counts: dict[str, int],
+               media: dict[str, str], rows: tuple[NoteRow, ...] | None = None) -> None:
+        """``note`` was built now, embedding ``media`` (name -> file); ``rows`` are its Anki
+        notes when it joins a vault package."""
+        key = str(note)
+        if rows is not None:
+            self._fresh[key] = (rows, media)
+        self.entries[key] = Entry(fingerprint(note), settings, [str(p) for p in outputs],
+                                  counts, {p: fingerprint(Path(p)) for p in media.values()})
 
     def forget(self, note: Path) -> None:
         self.entries.pop(str(note), None)
 
 
-def fingerprint(note: Path) -> list[int]:
-    st = note.stat()
+def fingerprint(path: Path) -> list[int]:
+    """Size and modification time; [-1, -1] when the file is gone."""
+    try:
+        st = path.stat()
+    except OSError:
+        return [-1, -1]
     return [st.st_size, st.st_mtime_ns]
 
 

@@ -27,6 +27,9 @@ class Media:
     def __init__(self, note: Path) -> None:
         self.folder = note.resolve().parent
         self.files: dict[str, bytes] = {}
+        """Embedded files by name."""
+        self.sources: dict[str, str] = {}
+        """The file each embedded name was read from."""
         self._names: dict[str, str | None] = {}
 
     def name_for(self, span: Span, card: Card) -> str | None:
@@ -63,6 +66,7 @@ class Media:
         data = target.read_bytes()
         name = f"fg-{hashlib.sha256(data).hexdigest()[:16]}{target.suffix.lower()}"
         self.files[name] = data
+        self.sources[name] = str(target)
         return name
 
     def rewrite(self, card: Card) -> Card:

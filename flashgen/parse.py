@@ -53,7 +53,7 @@ class _Node:
     single token. (markdown-it's own SyntaxTreeNode does the same with far more overhead,
     which shows in a vault of thousands of notes.)"""
 
-    __slots__ = ("type", "tag", "map", "content", "attrs", "children")
+    __slots__ = ("attrs", "children", "content", "map", "tag", "type")
 
     def __init__(self, token: Token, kind: str, children: list[_Node]) -> None:
         self.type = kind

@@ -9,16 +9,17 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flashgen import cards as card_rules
 from flashgen.errors import BuildFailedError, FlashgenError, UsageError
 from flashgen.export.files import sweep
-from flashgen.generate.stage import GenerateOptions, Progress, Stage
+from flashgen.generate import GenerateOptions, Progress
 from flashgen.manifest import Manifest, settings_hash
-from flashgen.media import Media
 from flashgen.model import Deck
-from flashgen.parse import parse
-from flashgen.sources import find_notes, read_note
+
+if TYPE_CHECKING:
+    from flashgen.export.anki import NoteRow
+    from flashgen.generate.stage import Stage
 
 log = logging.getLogger("flashgen")
 
@@ -77,7 +78,8 @@ class NoteResult:
     path: Path
     """The note."""
     deck: Deck | None = None
-    """Its cards, when it was read."""
+    """Its cards, when it was derived in this process (big builds derive in workers and send
+    back only what the build needs; ``counts`` is always set)."""
     outputs: tuple[Path, ...] = ()
     """Files written for this note alone."""
     error: str = ""
@@ -87,7 +89,7 @@ class NoteResult:
     unchanged: bool = False
     """Nothing changed since the last build: nothing was read or written."""
     counts: dict[str, int] = field(default_factory=dict)
-    """Cards by kind (when the deck itself was not loaded)."""
+    """Cards by kind."""
     package: bool = False
     """This result is a folder's vault package, not a note."""
 
@@ -99,8 +101,7 @@ class NoteResult:
         """One line: cards by kind and where they went."""
         if self.error:
             return f"FAILED {self.error}"
-        counts = (dict(Counter(c.kind for c in self.deck.cards)) if self.deck is not None
-                  else self.counts)
+        counts = self.counts
         total = sum(counts.values())
         if self.unchanged:
             return f"{self.path}: unchanged ({total} cards)"
@@ -112,11 +113,13 @@ class NoteResult:
 
 @dataclass
 class _Built:
-    """A note ready to export: its deck (media resolved), the deck as derived, its media."""
+    """A note ready to export: its deck (media resolved) and the files it embeds."""
 
     deck: Deck
-    derived: Deck
     media: dict[str, bytes]
+    """Embedded files by name."""
+    sources: dict[str, str]
+    """The file each embedded name was read from."""
 
 
 class _WarningCounter(logging.Handler):
@@ -140,6 +143,10 @@ def _counting() -> Iterator[_WarningCounter]:
 
 def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None) -> _Built:
     """Read, parse and derive the cards of one note, plus generated ones when a stage runs."""
+    from flashgen import cards as card_rules
+    from flashgen.parse import parse
+    from flashgen.sources import read_note
+
     text = read_note(path)
     if not text.strip():
         log.warning("%s: the note is empty; nothing to build", path)
@@ -160,10 +167,12 @@ def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None) -> 
 
 
 def _with_media(derived: Deck, path: Path) -> _Built:
+    from flashgen.media import Media
+
     media = Media(path)
     cards = tuple(media.rewrite(c) for c in derived.cards)
     deck = Deck(derived.name, derived.source, derived.lang, cards, derived.stem)
-    return _Built(deck, derived, media.files)
+    return _Built(deck, media.files, media.sources)
 
 
 def timestamp_for(paths: list[Path], options: BuildOptions) -> float:
@@ -191,9 +200,9 @@ def _export_note(built: _Built, path: Path, options: BuildOptions,
     for fmt in formats:
         target = options.out_dir / f"{deck.stem}.{fmt}"
         if fmt == "apkg":
-            from flashgen.export.anki import write_apkg
+            from flashgen.export.anki import note_rows, write_apkg
 
-            written.append(write_apkg([deck], target, timestamp_for([path], options),
+            written.append(write_apkg(note_rows(deck), target, timestamp_for([path], options),
                                       built.media))
         elif fmt == "csv":
             from flashgen.export.csv import write_csv
@@ -209,6 +218,8 @@ def _export_note(built: _Built, path: Path, options: BuildOptions,
 
 def _groups(options: BuildOptions) -> list[tuple[Path | None, list[Path]]]:
     """Notes grouped by vault package (None: each note gets its own package)."""
+    from flashgen.sources import find_notes
+
     paths = options.paths or (options.source_dir,)
     groups: list[tuple[Path | None, list[Path]]] = []
     for p in paths:
@@ -221,6 +232,47 @@ def _groups(options: BuildOptions) -> list[tuple[Path | None, list[Path]]]:
 def _vault_name(folder: Path) -> str:
     name = folder.resolve().name
     return name or "notes"
+
+
+@dataclass
+class _Done:
+    """One note processed (here or in a worker process): what the build needs from it."""
+
+    deck: Deck | None = None
+    """Its cards (None when processed in a worker: only what follows crosses back)."""
+    counts: dict[str, int] = field(default_factory=dict)
+    outputs: tuple[Path, ...] = ()
+    """Files written for the note alone."""
+    rows: tuple[NoteRow, ...] | None = None
+    """Its Anki notes, when it goes into a vault package."""
+    media: dict[str, bytes] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    error: str = ""
+    warnings: int = 0
+    records: list[tuple[int, str]] = field(default_factory=list)
+    """Log records of a worker, for the parent to emit in note order."""
+
+
+def _process(path: Path, options: BuildOptions, stage: Stage | None,
+             formats: tuple[str, ...], vault: bool) -> _Done:
+    """Read, derive and export one note: its own files are written here; for a vault package
+    its Anki notes are returned, to be written with the others'."""
+    with _counting() as counter:
+        try:
+            built = load_deck(path, options, stage)
+            if options.strict and counter.count:
+                raise BuildFailedError(f"{path}: {counter.count} warning(s) and --strict is set")
+            deck = built.deck
+            outputs = _export_note(built, path, options, formats) if deck.cards else []
+            rows = None
+            if vault:
+                from flashgen.export.anki import note_rows
+
+                rows = tuple(note_rows(deck))
+            return _Done(deck, dict(Counter(c.kind for c in deck.cards)), tuple(outputs), rows,
+                         built.media, built.sources, warnings=counter.count)
+        except FlashgenError as e:
+            return _Done(error=str(e), warnings=counter.count)
 
 
 def build(
@@ -243,32 +295,43 @@ def build(
     sweep(options.out_dir)
     manifest = Manifest.load(options.out_dir)
     settings = options.settings()
-    stage = Stage(options.generate, progress) if options.generate.mode != "off" else None
+    stage = None
+    if options.generate.mode != "off":
+        from flashgen.generate.stage import Stage
+
+        stage = Stage(options.generate, progress)
     results: list[NoteResult] = []
     seen: set[Path] = set()
     for vault, notes in groups:
-        per_note = tuple(f for f in options.formats if vault is None or f != "apkg")
-        members: list[tuple[Path, _Built | None]] = []
-        todo = [p for p in notes if p not in seen
-                and not (options.incremental and manifest.unchanged(p, settings))]
-        loaded = _load_in_parallel(todo, options, stage)
+        in_vault = vault is not None and "apkg" in options.formats
+        per_note = tuple(f for f in options.formats if not (in_vault and f == "apkg"))
+        fresh = [p for p in notes if p not in seen]
+        seen.update(fresh)
+        todo = [p for p in fresh
+                if not (options.incremental and manifest.unchanged(p, settings))]
+        processed = _process_all(todo, options, stage, per_note, in_vault)
         pending = set(todo)
-        for path in notes:
-            if path in seen:
-                continue
-            seen.add(path)
-            result, built = _one(path, options, settings, manifest, stage, per_note,
-                                 path not in pending, loaded.pop(path, None))
+        members: list[tuple[Path, _Done | None]] = []
+        for path in fresh:
+            note: _Done | None = None
+            if path in pending:
+                note = next(processed)
+                result = _finish(path, note, settings, manifest)
+            else:
+                counts = manifest.entries[str(path)].counts
+                result = NoteResult(path, unchanged=True, counts=counts)
             results.append(result)
-            if result.ok and (built is None or built.deck.cards):
-                members.append((path, built))
+            if result.ok and (note is None or note.counts):
+                members.append((path, note))
             if on_note is not None:
                 on_note(result)
-        if vault is not None and "apkg" in options.formats and members:
+        if in_vault and members:
+            assert vault is not None
             package = _write_vault(vault, members, options, settings, manifest)
-            if package is not None and on_note is not None:
-                on_note(package)
+            if package is not None:
                 results.append(package)
+                if on_note is not None:
+                    on_note(package)
     with contextlib.suppress(FlashgenError):
         manifest.save()
     failed = [r for r in results if not r.ok]
@@ -278,97 +341,113 @@ def build(
     return results
 
 
-_Loaded = tuple["_Built | None", str, list[tuple[int, str]]]
-"""What a worker sends back: the built note or an error message, and its log records."""
+def _finish(path: Path, note: _Done, settings: str, manifest: Manifest) -> NoteResult:
+    """Record a processed note in the manifest (after emitting a worker's log records)."""
+    for level, message in note.records:
+        log.log(level, "%s", message)
+    if note.error:
+        manifest.forget(path)
+        return NoteResult(path, error=note.error, warnings=note.warnings)
+    manifest.record(path, settings, list(note.outputs), note.counts, note.sources, note.rows)
+    return NoteResult(path, note.deck, note.outputs, warnings=note.warnings, counts=note.counts)
+
 
 PARALLEL_MIN_NOTES = 48
+"""From this many notes to process (and no model to run), notes are processed on every core."""
 
 
-def _load_worker(job: tuple[Path, BuildOptions]) -> _Loaded:
-    """Read, parse and derive one note in a worker process, capturing its log records."""
-    path, options = job
-    records: list[tuple[int, str]] = []
-
-    class _Capture(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append((record.levelno, record.getMessage()))
-
-    log.handlers = [_Capture()]
-    log.propagate = False
-    log.setLevel(logging.DEBUG)
-    try:
-        return load_deck(path, options), "", records
-    except FlashgenError as e:
-        return None, str(e), records
-
-
-def _load_in_parallel(paths: list[Path], options: BuildOptions,
-                      stage: Stage | None) -> dict[Path, _Loaded]:
-    """Parse and derive many notes on every core (without a model: that stays in-process)."""
+def _process_all(paths: list[Path], options: BuildOptions, stage: Stage | None,
+                 formats: tuple[str, ...], vault: bool) -> Iterator[_Done]:
+    """Process notes in order: here, or in worker processes for many notes without a model
+    (the model stays in one process). Results arrive in order as they are ready."""
     workers = min(os.cpu_count() or 1, 8)
     if stage is not None or workers < 2 or len(paths) < PARALLEL_MIN_NOTES:
-        return {}
+        for path in paths:
+            yield _process(path, options, stage, formats, vault)
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        results = pool.map(_load_worker, [(p, options) for p in paths], chunksize=16)
-        return dict(zip(paths, results, strict=True))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                             initializer=_worker_init) as pool:
+        jobs = [(p, options, formats, vault) for p in paths]
+        yield from pool.map(_worker, jobs, chunksize=max(1, min(32, len(jobs) // (4 * workers))))
 
 
-def _one(path: Path, options: BuildOptions, settings: str, manifest: Manifest,
-         stage: Stage | None, formats: tuple[str, ...], unchanged: bool,
-         loaded: _Loaded | None = None) -> tuple[NoteResult, _Built | None]:
-    """Build one note's own outputs, or reuse the last build when nothing changed."""
-    if unchanged:
-        counts = manifest.entries[str(path)].counts
-        return NoteResult(path, unchanged=True, counts=counts), None
-    with _counting() as counter:
+class _Capture(logging.Handler):
+    """A worker's log records, kept for the parent to emit in note order."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelno, record.getMessage()))
+
+
+_capture = _Capture()
+
+
+def _worker_init() -> None:
+    log.handlers = [_capture]
+    log.propagate = False
+    log.setLevel(logging.DEBUG)
+
+
+def _worker(job: tuple[Path, BuildOptions, tuple[str, ...], bool]) -> _Done:
+    """Process one note in a worker process; its cards stay here, its Anki notes go back."""
+    path, options, formats, vault = job
+    _capture.records = []
+    note = _process(path, options, None, formats, vault)
+    note.deck = None
+    note.records = _capture.records
+    return note
+
+
+def _reuse(path: Path, options: BuildOptions, manifest: Manifest) -> _Done:
+    """An unchanged note's Anki notes and images, from the cache (derived again if the cache
+    is gone; its own files are up to date, so none is written)."""
+    cached = manifest.cached(path)
+    if cached is not None:
+        rows, sources = cached
         try:
-            if loaded is None:
-                built = load_deck(path, options, stage)
-            else:
-                built_or_none, error, records = loaded
-                for level, message in records:
-                    log.log(level, "%s", message)
-                if built_or_none is None:
-                    raise FlashgenError(error)
-                built = built_or_none
-            if options.strict and counter.count:
-                raise BuildFailedError(f"{path}: {counter.count} warning(s) and --strict is set")
-            outputs = _export_note(built, path, options, formats) if built.deck.cards else []
-            manifest.record(path, settings, outputs, built.derived)
-            return NoteResult(path, built.deck, tuple(outputs), warnings=counter.count), built
-        except FlashgenError as e:
-            manifest.forget(path)
-            return NoteResult(path, error=str(e), warnings=counter.count), None
+            media = {name: Path(src).read_bytes() for name, src in sources.items()}
+            return _Done(rows=rows, media=media, sources=sources)
+        except OSError:
+            pass
+    return _process(path, options, None, (), vault=True)
 
 
-def _write_vault(folder: Path, members: list[tuple[Path, _Built | None]], options: BuildOptions,
+def _write_vault(folder: Path, members: list[tuple[Path, _Done | None]], options: BuildOptions,
                  settings: str, manifest: Manifest) -> NoteResult | None:
-    """One .apkg for every note of a folder; rewritten only when one of its notes changed."""
+    """One .apkg for every note of a folder; rewritten only when a note was built now or the
+    folder's notes or settings changed."""
     from flashgen.export.anki import write_apkg
     from flashgen.manifest import fingerprint
 
     target = options.out_dir / f"{_vault_name(folder)}.apkg"
     state = [settings, *(f"{p}:{fingerprint(p)}" for p, _ in members)]
-    if (options.incremental and manifest.packages.get(str(target)) == state
+    rebuilt = any(note is not None for _, note in members)
+    if (options.incremental and not rebuilt and manifest.packages.get(str(target)) == state
             and target.exists()):
         return None
-    decks: list[Deck] = []
+    rows: list[NoteRow] = []
     media: dict[str, bytes] = {}
-    for path, built in members:
-        if built is None:  # unchanged: its cards come from the cache
-            cached = manifest.cached_deck(path)
-            built = _with_media(cached, path) if cached is not None else load_deck(path, options)
-        if built.deck.cards:
-            decks.append(built.deck)
-            media.update(built.media)
-    if not decks:
+    counts: Counter[str] = Counter()
+    for path, note in members:
+        if note is None:
+            note = _reuse(path, options, manifest)
+            if note.error:
+                log.error("%s", note.error)
+                continue
+            counts.update(manifest.entries[str(path)].counts)
+        else:
+            counts.update(note.counts)
+        rows.extend(note.rows or ())
+        media.update(note.media)
+    if not rows:
         return None
-    write_apkg(decks, target, timestamp_for([p for p, _ in members], options), media)
+    write_apkg(rows, target, timestamp_for([p for p, _ in members], options), media)
     manifest.packages[str(target)] = state
-    total = Deck(name=target.stem, source=str(folder), lang="", stem=target.stem,
-                 cards=tuple(c for d in decks for c in d.cards))
-    return NoteResult(folder, total, (target,), package=True)
+    return NoteResult(folder, outputs=(target,), counts=dict(counts), package=True)

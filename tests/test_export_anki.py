@@ -140,3 +140,57 @@ def test_output_is_atomic_and_leaves_no_temp_files(seed_note, tmp_path):
         f"{seed_note.stem}.apkg"]
     assert list((out / ".flashgen-tmp").iterdir()) == []
     assert oct(os.stat(out / f"{seed_note.stem}.apkg").st_mode & 0o777) != "0o600"
+
+
+def _tables(db: bytes) -> dict[str, list[tuple]]:
+    import json
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    conn.deserialize(db)
+    out = {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in ("notes", "cards")}
+    decks, models = conn.execute("SELECT decks, models FROM col").fetchone()
+    out["col"] = [(json.loads(decks), json.loads(models))]
+    conn.close()
+    return out
+
+
+def test_collection_rows_match_genanki(seed_note, tmp_path):
+    """flashgen writes the notes and cards tables itself (executemany, one pass); they must be
+    exactly what genanki's own writer makes of the same notes, reverse and cloze cards included."""
+    import itertools
+    import sqlite3
+
+    import genanki
+
+    from flashgen.cards import derive
+    from flashgen.export.anki import _collection_db, models, note_rows
+    from flashgen.export.ids import deck_id
+    from flashgen.model import Deck
+    from flashgen.parse import parse
+    from flashgen.sources import read_note
+
+    fixtures = Path(__file__).parent / "fixtures" / "notes"
+    rows = []
+    for note in [seed_note, *sorted(fixtures.glob("*.md"))]:
+        doc = parse(read_note(note), str(note))
+        rows += note_rows(Deck(doc.deck, str(note), doc.lang, derive(doc, reverse=True),
+                               note.stem))
+    kinds = {r.kind for r in rows}
+    assert kinds == {"basic", "cloze", "mcq"}
+    assert any(r.ords == (0, 1) for r in rows)  # reverse cards
+    timestamp = 1_700_000_000.0
+    ours = _tables(_collection_db(rows, timestamp))
+
+    decks: dict[str, genanki.Deck] = {}
+    for r in rows:
+        deck = decks.setdefault(r.deck, genanki.Deck(deck_id(r.deck), r.deck))
+        deck.add_note(genanki.Note(model=models()[r.kind], fields=list(r.fields),
+                                   tags=list(r.tags), guid=r.guid))
+    conn = sqlite3.connect(":memory:")
+    genanki.Package(list(decks.values())).write_to_db(
+        conn.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
+    conn.commit()
+    theirs = _tables(conn.serialize())
+    assert len(ours["cards"]) > len(ours["notes"]) > 50
+    assert ours == theirs

@@ -350,3 +350,79 @@ def test_parallel_build_matches_sequential(tmp_path, monkeypatch, caplog):
         results[mode] = (warned, csvs)
     assert len(results["parallel"][0]) == 59  # each worker's warning reaches the parent
     assert results["parallel"] == results["sequential"]
+
+
+def _apkg_text(path: Path) -> tuple[str, list[str]]:
+    """All note fields of a package, and its media names."""
+    import json
+    import sqlite3
+
+    with zipfile.ZipFile(path) as z:
+        conn = sqlite3.connect(":memory:")
+        conn.deserialize(z.read("collection.anki2"))
+        text = " ".join(f for (f,) in conn.execute("SELECT flds FROM notes"))
+        return text, sorted(json.loads(z.read("media")).values())
+
+
+def test_vault_rebuild_keeps_unchanged_notes_from_the_cache(tmp_path, monkeypatch):
+    from flashgen import manifest, pipeline
+
+    folder = tmp_path / "v"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"n{i}.md").write_text(f"## T{i}\n\n- alpha{i} **beta{i}**\n- gamma{i}\n")
+    out = tmp_path / "out"
+    build(BuildOptions(paths=(folder,), out_dir=out, formats=("apkg",)))
+    calls = []
+    real = pipeline.load_deck
+    monkeypatch.setattr(pipeline, "load_deck", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    (folder / "n1.md").write_text("## T1\n\n- alpha1 **changed**\n- gamma1\n")
+    build(BuildOptions(paths=(folder,), out_dir=out, formats=("apkg",)))
+    assert calls == [folder / "n1.md"]  # the others come from the cache
+    text, _ = _apkg_text(out / "v.apkg")
+    assert all(w in text for w in ("alpha0", "beta2", "changed", "gamma2"))
+    assert "beta1" not in text
+    # cache lost: the unchanged notes are derived again, and the package is still whole
+    (out / manifest.FOLDER / "rows.pickle").unlink()
+    (folder / "n2.md").write_text("## T2\n\n- alpha2 **renamed**\n- gamma2\n")
+    build(BuildOptions(paths=(folder,), out_dir=out, formats=("apkg",)))
+    assert sorted(calls[1:]) == [folder / f"n{i}.md" for i in range(3)]
+    text, _ = _apkg_text(out / "v.apkg")
+    assert all(w in text for w in ("alpha0", "beta0", "changed", "renamed"))
+
+
+def test_changed_image_rebuilds_its_note(tmp_path):
+    folder = tmp_path / "v"
+    (folder / "img").mkdir(parents=True)
+    (folder / "img" / "a.png").write_bytes(b"\x89PNG first")
+    (folder / "n.md").write_text("## Parts\n\n- cell ![a](img/a.png)\n- wall\n")
+    (folder / "m.md").write_text("## Other\n\n- x\n- y\n")
+    out = tmp_path / "out"
+    build(BuildOptions(paths=(folder,), out_dir=out, formats=("apkg",)))
+    _, media = _apkg_text(out / "v.apkg")
+    again = build(BuildOptions(paths=(folder,), out_dir=out, formats=("apkg",)))
+    assert all(r.unchanged for r in again)
+    (folder / "img" / "a.png").write_bytes(b"\x89PNG second, longer")
+    third = build(BuildOptions(paths=(folder,), out_dir=out, formats=("apkg",)))
+    assert [r.path.name for r in third if not r.unchanged and not r.package] == ["n.md"]
+    text, media2 = _apkg_text(out / "v.apkg")
+    new = "fg-" + hashlib.sha256(b"\x89PNG second, longer").hexdigest()[:16] + ".png"
+    assert media2 == [new] != media and new in text
+
+
+def test_parallel_vault_package_matches_sequential(tmp_path, monkeypatch):
+    from flashgen import pipeline
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(60):
+        (folder / f"n{i:02}.md").write_text(f"## T{i}\n\n- a **b{i}**\n- c\n\n| K | V |\n|---|---|\n"
+                                            f"| k{i} | v |\n| j | w |\n| l | x |\n")
+    packages = {}
+    for mode, threshold in (("parallel", 2), ("sequential", 10**9)):
+        monkeypatch.setattr(pipeline, "PARALLEL_MIN_NOTES", threshold)
+        results = build(BuildOptions(paths=(folder,), out_dir=tmp_path / mode,
+                                     formats=("apkg",), timestamp=1_700_000_000))
+        assert results[-1].package and sum(results[-1].counts.values()) == 60 * 8
+        packages[mode] = (tmp_path / mode / "many.apkg").read_bytes()
+    assert packages["parallel"] == packages["sequential"]

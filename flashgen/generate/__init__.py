@@ -9,10 +9,34 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 PROMPT_VERSION = "3"
 """Bump when prompts or decoding change, so cached questions are regenerated."""
+
+
+Progress = Callable[[str, int, int], None]
+"""progress(label, done, total)."""
+
+
+@dataclass(frozen=True)
+class GenerateOptions:
+    """How the build uses question generation."""
+
+    mode: str = "auto"
+    """auto: generate when a model is available, else skip with one line; on: a missing model
+    is an error; off: never."""
+    model: str | None = None
+    """Model id, folder or .gguf file; None means config / FLASHGEN_MODEL / language default."""
+    backend: str = "hf"
+    """Generator backend name."""
+    max_items: int = 12
+    """Answers asked per note."""
+    batch_size: int = 8
+    """Prompts per model call."""
+    cache_dir: Path | None = None
+    """Where questions are cached; default: the user cache folder."""
 
 
 @dataclass(frozen=True, slots=True)

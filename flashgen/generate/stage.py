@@ -7,42 +7,25 @@ import importlib.util
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flashgen import config, i18n
 from flashgen.errors import GenerationError
 from flashgen.export.files import write_bytes
-from flashgen.generate import PROMPT_VERSION, Generator, Request, get_generator
+from flashgen.generate import (
+    PROMPT_VERSION,
+    GenerateOptions,
+    Generator,
+    Progress,
+    Request,
+    get_generator,
+)
 from flashgen.generate.answers import Candidate, pick_answers
 from flashgen.generate.filters import clean, reject_reason
 from flashgen.model import Card, Document, Point, Points, Span, Text
 
 log = logging.getLogger("flashgen")
-
-Progress = Callable[[str, int, int], None]
-"""progress(label, done, total)."""
-
-
-@dataclass(frozen=True)
-class GenerateOptions:
-    """How the build uses question generation."""
-
-    mode: str = "auto"
-    """auto: generate when a model is available, else skip with one line; on: a missing model
-    is an error; off: never."""
-    model: str | None = None
-    """Model id, folder or .gguf file; None means config / FLASHGEN_MODEL / language default."""
-    backend: str = "hf"
-    """Generator backend name."""
-    max_items: int = 12
-    """Answers asked per note."""
-    batch_size: int = 8
-    """Prompts per model call."""
-    cache_dir: Path | None = None
-    """Where questions are cached; default: the user cache folder."""
-
 
 @dataclass
 class Outcome:
