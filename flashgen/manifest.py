@@ -2,7 +2,7 @@
 
 Kept in ``<out>/.flashgen/``. A note whose size and modification time (and those of the images
 it embeds), build settings and outputs are unchanged is not read again. Its Anki notes are
-cached (``rows.pickle``) for when it shares a vault package with notes that did change.
+cached (``rows.json``) for when it shares a vault package with notes that did change.
 """
 
 from __future__ import annotations
@@ -10,24 +10,19 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from flashgen import __version__
 from flashgen.export.files import write_bytes
-
-if TYPE_CHECKING:
-    from flashgen.export.anki import NoteRow
 
 log = logging.getLogger("flashgen")
 
 FOLDER = ".flashgen"
 FORMAT = 2
 
-Cached = tuple[tuple["NoteRow", ...], dict[str, str]]
-"""A note's Anki notes and the images they embed (embedded name -> file)."""
+Cached = tuple[str, dict[str, str]]
+"""A note's Anki notes (encoded NoteRows) and the images they embed (name -> file)."""
 
 
 @dataclass
@@ -77,8 +72,8 @@ class Manifest:
             old = {} if all(k in self._fresh for k in self.entries) else self._cache()
             rows = {k: self._fresh.get(k) or old[k] for k in self.entries
                     if k in self._fresh or k in old}
-            write_bytes(self.folder / "rows.pickle",
-                        pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+            write_bytes(self.folder / "rows.json",
+                        json.dumps(rows, ensure_ascii=False).encode("utf-8"))
         data = {"format": FORMAT, "version": __version__,
                 "notes": {k: vars(v) for k, v in sorted(self.entries.items())},
                 "packages": self.packages}
@@ -100,12 +95,10 @@ class Manifest:
         if self._old is None:
             self._old = {}
             try:
-                with (self.folder / "rows.pickle").open("rb") as f:
-                    loaded = pickle.load(f)  # written by flashgen itself, in save()
-                if isinstance(loaded, dict):
-                    self._old = loaded
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-                    TypeError, ValueError):
+                loaded = json.loads((self.folder / "rows.json").read_text(encoding="utf-8"))
+                self._old = {k: (rows, media) for k, (rows, media) in loaded.items()
+                             if isinstance(rows, str) and isinstance(media, dict)}
+            except (OSError, ValueError, TypeError, AttributeError):
                 pass
         return self._old
 
@@ -114,7 +107,7 @@ class Manifest:
         return self._fresh.get(str(note)) or self._cache().get(str(note))
 
     def record(self, note: Path, settings: str, outputs: list[Path], counts: dict[str, int],
-               media: dict[str, str], rows: tuple[NoteRow, ...] | None = None) -> None:
+               media: dict[str, str], rows: str | None = None) -> None:
         """``note`` was built now, embedding ``media`` (name -> file); ``rows`` are its Anki
         notes when it joins a vault package."""
         key = str(note)

@@ -175,6 +175,15 @@ def card_ords(kind: str, fields: list[str]) -> tuple[int, ...]:
     return tuple(o for o, shown in ((0, fields[0] or fields[2]), (1, fields[4])) if shown)
 
 
+def encode_rows(rows: Iterable[NoteRow]) -> str:
+    """NoteRows as JSON text: how they cross from worker processes and sit in the cache."""
+    return json.dumps(list(rows), ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_rows(text: str) -> list[NoteRow]:
+    return [NoteRow(d, k, g, tuple(f), tuple(t), tuple(o)) for d, k, g, f, t, o in json.loads(text)]
+
+
 def note_rows(deck: Deck) -> list[NoteRow]:
     """The Anki notes for every card of ``deck``."""
     rows = []
@@ -234,6 +243,9 @@ class Collection:
     @property
     def empty(self) -> bool:
         return not self._decks
+
+    def discard(self) -> None:
+        self._conn.close()
 
     def database(self) -> bytes:
         """The collection file's bytes (the collection is closed after this)."""

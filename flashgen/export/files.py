@@ -32,9 +32,18 @@ def _error(target: Path, e: OSError) -> OutputError:
     return OutputError(f"{target}: cannot write ({e.strerror or e})")
 
 
+_NO_LINK: set[int] = set()
+"""Devices whose file system refused to link a nameless file: not tried again."""
+
+
 def _anonymous(folder: Path, mode: int) -> int | None:
     flag = getattr(os, "O_TMPFILE", None)
     if flag is None or not Path("/proc/self/fd").is_dir():
+        return None
+    try:
+        if folder.stat().st_dev in _NO_LINK:
+            return None
+    except OSError:
         return None
     try:
         return os.open(folder, flag | os.O_WRONLY, mode)
@@ -63,6 +72,7 @@ def _link_anonymous(folder: Path, temp: Path, data: bytes, mode: int) -> bool:
             os.link(f"/proc/self/fd/{fd}", temp)
         except OSError as e:
             if e.errno in (errno.EXDEV, errno.EPERM, errno.ENOENT, errno.EOPNOTSUPP):
+                _NO_LINK.add(os.fstat(fd).st_dev)
                 return False
             raise
     finally:
