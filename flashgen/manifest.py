@@ -53,16 +53,19 @@ class Manifest:
     """Cached rows of the last build, loaded on first use."""
     _fresh: dict[str, Cached] = field(default_factory=dict)
     """Rows of notes built now."""
+    _loaded: str = ""
+    """The manifest file as read."""
 
     @classmethod
     def load(cls, out_dir: Path) -> Manifest:
         folder = out_dir / FOLDER
         try:
-            data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            text = (folder / "manifest.json").read_text(encoding="utf-8")
+            data = json.loads(text)
             if data.get("format") != FORMAT or data.get("version") != __version__:
                 return cls(folder)
             entries = {k: Entry(**v) for k, v in data["notes"].items()}
-            return cls(folder, entries, data.get("packages", {}))
+            return cls(folder, entries, data.get("packages", {}), _loaded=text)
         except (OSError, ValueError, TypeError, KeyError):
             return cls(folder)
 
@@ -75,10 +78,11 @@ class Manifest:
             write_bytes(self.folder / "rows.json",
                         json.dumps(rows, ensure_ascii=False).encode("utf-8"))
         data = {"format": FORMAT, "version": __version__,
-                "notes": {k: vars(v) for k, v in sorted(self.entries.items())},
+                "notes": {k: vars(v) for k, v in self.entries.items()},
                 "packages": self.packages}
-        write_bytes(self.folder / "manifest.json",
-                    json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        if text != self._loaded:  # a build where nothing changed writes nothing
+            write_bytes(self.folder / "manifest.json", text.encode("utf-8"))
 
     def unchanged(self, note: Path, settings: str) -> Entry | None:
         """The entry when ``note``, its images and its outputs are as last built, else None."""

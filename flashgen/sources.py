@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import codecs
 import logging
+import os
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from flashgen.errors import NoteReadError, UsageError
@@ -23,13 +24,7 @@ def find_notes(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            notes = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in NOTE_SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            notes = sorted(_walk(path))
             if not notes:
                 raise UsageError(f"{path}: no Markdown notes (*.md) in this folder")
             found.extend(notes)
@@ -43,6 +38,18 @@ def find_notes(paths: Iterable[Path]) -> list[Path]:
     for p in found:
         unique.setdefault(p, None)
     return list(unique)
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Notes under ``folder``; hidden files and folders (.git, .obsidian, ...) are skipped
+    without being entered."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if not name.startswith(".") and name.lower().endswith(NOTE_SUFFIXES):
+                path = Path(root, name)
+                if path.is_file():
+                    yield path
 
 
 def decode(data: bytes, name: str) -> str:
