@@ -1,24 +1,29 @@
 """Build generated vaults of 250, 1,000 and 4,000 notes (decks only, no model).
 
-    python bench/bench_vault.py [--sizes 250,1000,4000] [--runs 3]
+    python bench/bench_vault.py [--sizes 250,1000,4000] [--runs 3] [--baseline REV]
 
 Each build is a fresh `flashgen build VAULT --format apkg --no-generate --force` process (one
-vault package); reports median wall time, notes per second, peak RSS of the build process,
-and the time of a rebuild where nothing changed (manifest), as medians of --runs.
+vault package); reports median wall time, notes per second, peak resident memory of the build
+and its worker processes together, and the time of a rebuild where nothing changed
+(manifest), as medians of --runs. With --baseline REV, that git revision is timed too,
+alternating with the working tree, and the ratio of medians is printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import random
-import resource
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 WORDS = ["cell", "membrane", "protein", "energy", "light", "water", "root", "leaf", "enzyme", "gene", "model", "data", "layer", "network", "signal", "market", "price", "demand", "supply", "theorem", "proof", "limit", "vector", "matrix", "river", "empire", "treaty", "reform", "climate", "carbon", "ocean", "current", "memory", "cache", "thread", "kernel"]
 
@@ -63,18 +68,54 @@ def make_vault(folder: Path, n: int) -> None:
         (sub / f"lesson-{i:05}.md").write_text(make_note(i, rng), encoding="utf-8")
 
 
-def run_build(vault: Path, out: Path, force: bool) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one build process."""
+def _tree_rss(pid: int) -> int:
+    """Resident memory (KiB) of a process and all its descendants, from /proc (Linux)."""
+    total = 0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run_build(vault: Path, out: Path, force: bool, code: Path) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (KiB, the build and its workers together,
+    sampled every 10 ms) of one build process running the flashgen found in ``code``."""
     cmd = [sys.executable, "-m", "flashgen", "build", str(vault), "--out", str(out),
            "--format", "apkg", "--no-generate", "-q"]
     if force:
         cmd.append("--force")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    env = {**os.environ, "PYTHONPATH": str(code)}
     start = time.perf_counter()
-    subprocess.run(cmd, check=True)
+    proc = subprocess.Popen(cmd, env=env, cwd=out.parent)  # not here: `-m` puts cwd first
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss(proc.pid))
+        time.sleep(0.01)
     wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before)
+    if proc.returncode:
+        raise SystemExit(f"build failed ({proc.returncode}): {' '.join(cmd)}")
+    return wall, peak
+
+
+@contextlib.contextmanager
+def checkout(rev: str) -> Iterator[Path]:
+    """A temporary git worktree of ``rev`` (to run an older flashgen side by side)."""
+    folder = Path(tempfile.mkdtemp(prefix="flashgen-baseline-"))
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(folder),
+                    rev], check=True)
+    try:
+        yield folder
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(folder)],
+                       check=False)
 
 
 def main() -> None:
@@ -82,33 +123,42 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="250,1000,4000")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also time this git revision, alternating with the working tree")
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="flashgen-vault-"))
-    rows = []
-    try:
+    with contextlib.ExitStack() as stack:
+        codes = {"now": ROOT}
+        if args.baseline:
+            codes[args.baseline] = stack.enter_context(checkout(args.baseline))
+        root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="flashgen-vault-")))
+        medians = []
         for n in (int(x) for x in args.sizes.split(",")):
             vault = root / f"vault-{n}"
             make_vault(vault, n)
-            out = root / f"out-{n}"
-            full, peaks, again = [], [], []
+            full: dict[str, list[float]] = {k: [] for k in codes}
+            again: dict[str, list[float]] = {k: [] for k in codes}
+            peaks: dict[str, list[int]] = {k: [] for k in codes}
             for _ in range(args.runs):
-                wall, peak = run_build(vault, out, force=True)
-                full.append(wall)
-                peaks.append(peak)
-                again.append(run_build(vault, out, force=False)[0])
-            med = statistics.median(full)
-            rows.append((n, med, n / med, max(peaks) / 1024, statistics.median(again)))
-            print(f"{n:>5} notes: full build {med:6.2f} s ({n / med:6.0f} notes/s), "
-                  f"peak RSS <= {max(peaks) / 1024:6.0f} MiB, no-change rebuild "
-                  f"{statistics.median(again):5.2f} s ({100 * statistics.median(again) / med:4.1f} %)",
-                  flush=True)
-        if len(rows) > 1:
-            base = rows[0]
-            for n, med, *_ in rows[1:]:
-                print(f"time ratio {n}/{base[0]} notes: {med / base[1]:.2f} "
-                      f"(linear would be {n / base[0]:.2f})")
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+                for name, code in codes.items():  # alternate, so drift hits both alike
+                    out = root / f"out-{n}-{name}"
+                    wall, peak = run_build(vault, out, True, code)
+                    full[name].append(wall)
+                    peaks[name].append(peak)
+                    again[name].append(run_build(vault, out, False, code)[0])
+            for name in codes:
+                med = statistics.median(full[name])
+                re = statistics.median(again[name])
+                if name == "now":
+                    medians.append((n, med))
+                print(f"{name:>8} {n:>5} notes: full build {med:6.2f} s ({n / med:4.0f} notes/s), "
+                      f"peak RSS {max(peaks[name]) / 1024:5.0f} MiB, no-change rebuild "
+                      f"{re:5.2f} s ({100 * re / med:4.1f} %)", flush=True)
+            if args.baseline:
+                ratio = statistics.median(full[args.baseline]) / statistics.median(full["now"])
+                print(f"         {n:>5} notes: {args.baseline} / now = {ratio:.2f}", flush=True)
+        for n, med in medians[1:]:
+            print(f"time ratio {n}/{medians[0][0]} notes: {med / medians[0][1]:.2f} "
+                  f"(linear would be {n / medians[0][0]:.2f})")
 
 
 if __name__ == "__main__":
