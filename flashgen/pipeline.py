@@ -16,10 +16,10 @@ from flashgen.errors import BuildFailedError, FlashgenError, UsageError
 from flashgen.export.files import sweep
 from flashgen.generate import GenerateOptions, Progress
 from flashgen.manifest import Manifest, settings_hash
-from flashgen.model import Deck
 
 if TYPE_CHECKING:
     from flashgen.generate.stage import Stage
+    from flashgen.model import Deck
 
 log = logging.getLogger("flashgen")
 
@@ -144,6 +144,7 @@ def _counting() -> Iterator[_WarningCounter]:
 def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None) -> _Built:
     """Read, parse and derive the cards of one note, plus generated ones when a stage runs."""
     from flashgen import cards as card_rules
+    from flashgen.model import Deck
     from flashgen.parse import parse
     from flashgen.sources import read_note
 
@@ -168,6 +169,7 @@ def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None) -> 
 
 def _with_media(derived: Deck, path: Path) -> _Built:
     from flashgen.media import Media
+    from flashgen.model import Deck
 
     media = Media(path)
     cards = tuple(media.rewrite(c) for c in derived.cards)
