@@ -388,8 +388,8 @@ def test_vault_rebuild_keeps_unchanged_notes_from_the_cache(tmp_path, monkeypatc
     text, _ = _apkg_text(out / "v.apkg")
     assert all(w in text for w in ("alpha0", "beta2", "changed", "gamma2"))
     assert "beta1" not in text
-    # cache lost: the unchanged notes are derived again, and the package is still whole
-    (out / manifest.FOLDER / "rows.json").unlink()
+    # cache lost or damaged: the unchanged notes are derived again; the package is still whole
+    (out / manifest.FOLDER / "rows.json").write_text('{"x": [1, 2, 3]')
     (folder / "n2.md").write_text("## T2\n\n- alpha2 **renamed**\n- gamma2\n")
     build(BuildOptions(paths=(folder,), out_dir=out, formats=("apkg",)))
     assert sorted(calls[1:]) == [folder / f"n{i}.md" for i in range(3)]
