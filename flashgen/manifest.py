@@ -70,8 +70,12 @@ class Manifest:
             return cls(folder)
 
     def save(self) -> None:
-        """Write the manifest (and the row cache, when notes were built): each file atomic."""
-        if self._fresh:
+        """Write the manifest (and the row cache, when notes were built): each file atomic.
+        Notes deleted since they were built are dropped."""
+        gone = [k for k in self.entries if k not in self._fresh and not Path(k).is_file()]
+        for k in gone:
+            del self.entries[k]
+        if self._fresh or gone:
             old = {} if all(k in self._fresh for k in self.entries) else self._cache()
             rows = {k: self._fresh.get(k) or old[k] for k in self.entries
                     if k in self._fresh or k in old}

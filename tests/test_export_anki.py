@@ -156,8 +156,9 @@ def _tables(db: bytes) -> dict[str, object]:
     decks, types = (json.loads(x) for x in conn.execute("SELECT decks, models FROM col").fetchone())
     for t in types.values():
         t.pop("did")
+    schema = sorted(conn.execute("SELECT type, name, sql FROM sqlite_master"))
     conn.close()
-    return {"notes": notes, "cards": cards, "decks": decks, "types": types}
+    return {"notes": notes, "cards": cards, "decks": decks, "types": types, "schema": schema}
 
 
 def test_collection_rows_match_genanki(seed_note):

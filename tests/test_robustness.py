@@ -432,3 +432,24 @@ def test_parallel_vault_package_matches_sequential(tmp_path, monkeypatch):
         assert results[-1].package and sum(results[-1].counts.values()) == 60 * 8
         packages[mode] = (tmp_path / mode / "many.apkg").read_bytes()
     assert packages["parallel"] == packages["sequential"]
+
+
+def test_deleted_note_leaves_the_manifest_and_the_package(tmp_path):
+    import json
+
+    from flashgen import manifest
+
+    folder = tmp_path / "v"
+    folder.mkdir()
+    (folder / "keep.md").write_text("## K\n\n- kept **one**\n- two\n")
+    (folder / "gone.md").write_text("## G\n\n- removed **three**\n- four\n")
+    out = tmp_path / "out"
+    build(BuildOptions(paths=(folder,), out_dir=out, formats=("apkg",)))
+    (folder / "gone.md").unlink()
+    build(BuildOptions(paths=(folder,), out_dir=out, formats=("apkg",)))
+    data = json.loads((out / manifest.FOLDER / "manifest.json").read_text())
+    rows = json.loads((out / manifest.FOLDER / "rows.json").read_text())
+    assert sorted(Path(k).name for k in data["notes"]) == ["keep.md"] == sorted(
+        Path(k).name for k in rows)
+    text, _ = _apkg_text(out / "v.apkg")
+    assert "kept" in text and "removed" not in text

@@ -219,6 +219,13 @@ class Collection:
         self._conn = sqlite3.connect(":memory:")
         self._conn.executescript(APKG_SCHEMA)
         self._conn.executescript(APKG_COL)
+        # indexes are made once at the end: cheaper than keeping them up to date row by row
+        indexes = self._conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        ).fetchall()
+        self._indexes = [sql for _, sql in indexes]
+        for name, _ in indexes:
+            self._conn.execute(f"DROP INDEX {name}")
 
     def add(self, rows: Iterable[NoteRow]) -> None:
         types = models()
@@ -262,6 +269,8 @@ class Collection:
                 note_types[str(types[kind].model_id)] = types[kind].to_json(self.timestamp, did)
             conn.execute("UPDATE col SET decks = ?, models = ?",
                          (json.dumps(decks), json.dumps(note_types)))
+            for sql in self._indexes:
+                conn.execute(sql)
             conn.commit()
             if hasattr(conn, "serialize"):
                 return bytes(conn.serialize())
