@@ -236,6 +236,29 @@ def test_kill_9_during_build_leaves_previous_outputs(tmp_path):
     assert b"changed" in (out / "n000.csv").read_bytes()
 
 
+def test_ctrl_c_stops_a_parallel_build_cleanly(tmp_path):
+    folder = tmp_path / "vault"
+    folder.mkdir()
+    for i in range(600):
+        (folder / f"n{i:03}.md").write_text(f"## Topic {i}\n\n- **point** {i}\n- other\n" * 20)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "flashgen", "build", str(folder), "--out", str(out),
+           "--format", "apkg,csv", "--package", "note", "-q"]
+    proc = subprocess.Popen(cmd, start_new_session=True, stderr=subprocess.PIPE)
+    time.sleep(1.5)
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: parent and workers
+    start = time.monotonic()
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and time.monotonic() - start < 10
+    assert b"interrupted" in err and b"Traceback" not in err
+    time.sleep(0.5)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)  # no worker left behind
+    assert not list((out / files.TEMP_DIR).glob("*"))  # no partial files
+    for p in out.glob("*.csv"):
+        assert p.read_bytes().endswith(b"\n")
+
+
 def test_one_failure_does_not_stop_the_others(tmp_path):
     good = note(tmp_path, "good.md", "## A\n\n- x\n- y\n")
     note(tmp_path, "bad.md", b"\xff\xfe\xfa")
