@@ -127,7 +127,7 @@ def _context(card: Card) -> str:
 
 
 def note_fields(card: Card) -> tuple[str, list[str]]:
-    """The note type and field values (HTML) for a card. Shared with the CSV exporter."""
+    """The note type and field values (HTML) for a card."""
     gen = html.escape(card.generator, quote=False)
     if card.kind == "cloze":
         return "cloze", [body_html(card.front), body_html(card.back), _context(card),
@@ -165,9 +165,10 @@ _CLOZE_NUMBER = re.compile(r"{{c(\d+)::.+?}}", re.DOTALL)
 
 
 def card_ords(kind: str, fields: list[str]) -> tuple[int, ...]:
-    """The cards Anki makes for a note of flashgen's types (tests check this against genanki's
-    own rule): one per cloze number; for the others a template makes a card when a field it
-    shows unconditionally or conditionally is set."""
+    """Which cards Anki makes for a note of flashgen's types, by genanki's rule (a test
+    compares the two): a cloze note, one per cloze number; a basic note, its front card when
+    Front or Context is set and its reverse card when ReverseFront is; a multiple-choice note,
+    one card when Question, Options or Context is set."""
     if kind == "cloze":
         return tuple(sorted({int(n) - 1 for n in _CLOZE_NUMBER.findall(fields[0]) if int(n)}))
     if kind == "mcq":
@@ -181,6 +182,7 @@ def encode_rows(rows: Iterable[NoteRow]) -> str:
 
 
 def decode_rows(text: str) -> list[NoteRow]:
+    """The NoteRows of ``encode_rows`` text."""
     return [NoteRow(d, k, g, tuple(f), tuple(t), tuple(o)) for d, k, g, f, t, o in json.loads(text)]
 
 
