@@ -65,3 +65,17 @@ def test_text_is_escaped(text):
             # whatever the note said, only the tags flashgen writes are markup
             assert "<" not in left and ">" not in left, left
             assert html.unescape(left).replace("{{c1::", "").replace("}}", "")
+
+
+TRIGGER_TEXT = st.lists(st.one_of(MD_ATOMS, st.sampled_from(
+    ["```", "~~~", "~~x~~", "&amp;", "&#35;", "<b>", "<http://a.b>", "[x]: /u", "[x]", "| a | b |",
+     "|---|---|", "`c`", "    code", "\\[", "-->", "a|b", "![i][x]"]), st.text(max_size=8)),
+    max_size=40).map("".join)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TRIGGER_TEXT)
+def test_rules_switched_off_by_missing_triggers_change_nothing(text):
+    from flashgen.parse import markdown, parser_for
+
+    assert parser_for(text).parse(text) == markdown().parse(text)
