@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
@@ -59,6 +60,15 @@ def markdown(off: frozenset[str] = frozenset()) -> MarkdownIt:
     if off:
         md.disable(sorted(off))
     return md
+
+
+_IMAGE_SYNTAX = re.compile(r"!\[|<img", re.IGNORECASE)
+
+
+def may_hold_images(text: str) -> bool:
+    """False when ``text`` cannot give an image span (no ``![``, no ``<img``): its cards then
+    need no media pass."""
+    return _IMAGE_SYNTAX.search(text) is not None
 
 
 def parser_for(text: str) -> MarkdownIt:

@@ -145,7 +145,7 @@ def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None) -> 
     """Read, parse and derive the cards of one note, plus generated ones when a stage runs."""
     from flashgen import cards as card_rules
     from flashgen.model import Deck
-    from flashgen.parse import parse
+    from flashgen.parse import may_hold_images, parse
     from flashgen.sources import read_note
 
     text = read_note(path)
@@ -164,7 +164,7 @@ def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None) -> 
                     "nothing written", path)
     derived = Deck(name=options.deck or doc.deck, source=str(path), lang=doc.lang,
                    cards=cards, stem=path.stem)
-    return _with_media(derived, path)
+    return _with_media(derived, path) if may_hold_images(text) else _Built(derived, {}, {})
 
 
 def _with_media(derived: Deck, path: Path) -> _Built:

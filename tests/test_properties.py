@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from flashgen.cards import derive
@@ -79,3 +79,41 @@ def test_rules_switched_off_by_missing_triggers_change_nothing(text):
     from flashgen.parse import markdown, parser_for
 
     assert parser_for(text).parse(text) == markdown().parse(text)
+
+
+def _doc_spans(doc):
+    from flashgen.model import ListBlock, Paragraph, Table
+
+    def items(lst):
+        for it in lst.items:
+            yield from it.text
+            for child in it.children:
+                yield from items(child)
+
+    blocks = list(doc.blocks)
+    todo = list(doc.sections)
+    while todo:
+        section = todo.pop()
+        blocks += section.blocks
+        todo += section.children
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            yield from b.text
+        elif isinstance(b, ListBlock):
+            yield from items(b)
+        elif isinstance(b, Table):
+            for row in (b.header, *b.rows):
+                for cell in row:
+                    yield from cell
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(MD_ATOMS, st.sampled_from(
+    ["![x](a.png)", "![", "[", "](b.gif)", "<IMG SRC=c.png>", "<img", " src=d.png>", "!"]),
+    st.text(max_size=6)), max_size=30).map("".join))
+@example("- a ![x](a.png)\n- <IMG SRC=c.png> b\n")
+def test_notes_without_image_syntax_have_no_images(text):
+    from flashgen.parse import may_hold_images
+
+    if any(s.style == "image" for s in _doc_spans(parse(text, "i.md"))):
+        assert may_hold_images(text)
