@@ -8,7 +8,7 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,6 +92,8 @@ class NoteResult:
     """Cards by kind."""
     package: bool = False
     """This result is a folder's vault package, not a note."""
+    joins: Path | None = None
+    """The folder's package its cards go into."""
 
     @property
     def ok(self) -> bool:
@@ -106,7 +108,8 @@ class NoteResult:
         if self.unchanged:
             return f"{self.path}: unchanged ({total} cards)"
         kinds = ", ".join(f"{n} {k}" for k, n in counts.items())
-        where = ", ".join(str(p) for p in self.outputs) or "nothing written"
+        written = [*self.outputs, *([self.joins] if self.joins else [])]
+        where = ", ".join(str(p) for p in written) or "nothing written"
         warn = f", {self.warnings} warning{'s' * (self.warnings != 1)}" if self.warnings else ""
         return f"{self.path}: {total} cards ({kinds or 'none'}{warn}) -> {where}"
 
@@ -323,6 +326,8 @@ def build(
             if path in pending:
                 note = next(processed)
                 result = _finish(path, note, settings, manifest)
+                if package is not None and note.counts:
+                    result = replace(result, joins=package.target)
             else:
                 counts = manifest.entries[str(path)].counts
                 result = NoteResult(path, unchanged=True, counts=counts)

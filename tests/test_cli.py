@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -43,6 +44,8 @@ def test_default_is_every_note_under_source(tmp_path, monkeypatch):
     result = invoke("build", "--format", "apkg")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "decks" / "source.apkg").exists()  # a folder gives one package
+    # each note's line says where its cards went
+    assert f"n.md: 1 cards (1 section) -> {Path('decks', 'source.apkg')}" in result.output
 
 
 def test_quiet_and_verbose(seed_note, tmp_path):
