@@ -421,8 +421,8 @@ class _PassageIndex:
 
         titles: dict[tuple[str, ...], frozenset[str]] = {}
 
-        def add(point: Point, path: tuple[str, ...]) -> None:
-            terms = _terms(_point_text(point), self.stop)
+        def add(point: Point, path: tuple[str, ...], text: str | None = None) -> None:
+            terms = _terms(_point_text(point) if text is None else text, self.stop)
             if terms:
                 title = titles.get(path)
                 if title is None:
@@ -431,18 +431,21 @@ class _PassageIndex:
 
         def add_items(items: Iterable[ListItem], path: tuple[str, ...]) -> None:
             for it in items:
-                if _is_question(plain(it.text)):
+                text = plain(it.text)
+                if _is_question(text):
                     continue
-                if it.children and plain(it.text).rstrip().endswith(":"):
+                if it.children and text.rstrip().endswith(":"):
                     add(_to_point(it), path)  # a lead-in: its sub-points are the passage
                     continue
-                add(Point(it.text), path)
+                add(Point(it.text), path, text)
                 for lst in it.children:
                     add_items(lst.items, path)
 
         for path, b in note.study_blocks():
-            if isinstance(b, Paragraph) and not _is_question(plain(b.text)):
-                add(Point(b.text), path)
+            if isinstance(b, Paragraph):
+                text = plain(b.text)
+                if not _is_question(text):
+                    add(Point(b.text), path, text)
             elif isinstance(b, ListBlock) and not _is_link_list(b):
                 add_items(b.items, path)
             elif isinstance(b, Table):
@@ -452,18 +455,21 @@ class _PassageIndex:
         for p in self.passages:
             df.update(p.terms | p.title_terms)
         n = len(self.passages) or 1
-        self.idf = {t: math.log((n + 1) / c) for t, c in df.items()}
+        self.weight = {t: math.log((n + 1) / c) ** 2 for t, c in df.items()}
         self.avg = sum(len(p.terms) for p in self.passages) / n
 
     def answer(self, question: str) -> Body:
         """The best-matching passages: rare shared words count most, long passages are damped."""
         q = _terms(question, self.stop)
+        # squared IDF favours the question's rare words over the note's topic words; a word in
+        # the section title says the whole section is about it
+        weight = self.weight
         scored = []
         for i, p in enumerate(self.passages):
-            # squared IDF favours the question's rare words over the note's topic words; a
-            # word in the section title says the whole section is about it
-            score = sum(self.idf[t] ** 2 for t in q & p.terms)
-            score += sum(self.idf[t] ** 2 for t in q & p.title_terms)
+            shared, titled = q & p.terms, q & p.title_terms
+            if not (shared or titled):
+                continue
+            score = sum([weight[t] for t in shared]) + sum([weight[t] for t in titled])
             score /= 0.75 + 0.25 * len(p.terms) / self.avg
             if score > 0:
                 scored.append((score, i))
@@ -525,6 +531,8 @@ def cloze_cards(note: Note) -> Iterator[Card]:
     """Bold phrases inside points and paragraphs, hidden in their sentence."""
 
     def from_inline(text: Inline, prefix: str, path: tuple[str, ...], ref: SourceRef):
+        if not any(s.style == "strong" for s in text):
+            return  # nothing bold, nothing to hide
         for sentence in _sentences(text):
             made = _cloze(sentence, prefix)
             if made is None:
