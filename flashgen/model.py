@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 
-def _compact_pickle(cls):  # type: ignore[no-untyped-def]
-    """Pickle as (class, field values): several times faster than the default for frozen,
-    slotted dataclasses, which matters when a vault's cards are cached or sent to workers."""
-    names = tuple(f.name for f in fields(cls))
-
-    def __reduce__(self):  # type: ignore[no-untyped-def]  # noqa: N807
-        return (cls, tuple(getattr(self, n) for n in names))
-
-    cls.__reduce__ = __reduce__
-    return cls
-
-
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class SourceRef:
     """Where something came from."""
@@ -31,7 +18,6 @@ class SourceRef:
         return f"{self.path}:{self.line}"
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Span:
     """A run of inline text with one style."""
@@ -62,7 +48,6 @@ def has_content(inline: Inline) -> bool:
     return any(s.style == "image" or s.text.strip() for s in inline)
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """A paragraph of text."""
@@ -73,7 +58,6 @@ class Paragraph:
     """Where it starts."""
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class ListItem:
     """One point of a list, with its nested points."""
@@ -86,7 +70,6 @@ class ListItem:
     """Where the item starts."""
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class ListBlock:
     """A bullet or numbered list."""
@@ -99,7 +82,6 @@ class ListBlock:
     """Where the list starts."""
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Table:
     """A table with a header row."""
@@ -117,7 +99,6 @@ class Table:
 Block = Paragraph | ListBlock | Table
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Section:
     """A heading, the blocks directly under it, and its sub-sections."""
@@ -134,7 +115,6 @@ class Section:
     """Where the heading is."""
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Document:
     """One parsed note."""
@@ -160,7 +140,6 @@ class Document:
 # --- cards -----------------------------------------------------------------
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Point:
     """A point on a card, possibly with sub-points."""
@@ -171,7 +150,6 @@ class Point:
     """Nested points."""
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Text:
     """A paragraph on a card."""
@@ -182,7 +160,6 @@ class Text:
     """Styling hint: "" body, "context" (heading path), "where" (a passage's section), "hint"."""
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Points:
     """A list of points on a card."""
@@ -193,7 +170,6 @@ class Points:
     """Numbered when True."""
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Options:
     """Lettered multiple-choice options."""
@@ -208,7 +184,6 @@ Part = Text | Points | Options
 Body = tuple[Part, ...]
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Card:
     """One study item (one Anki note)."""
@@ -235,7 +210,6 @@ class Card:
     """For generated items: the kind of material the answer came from."""
 
 
-@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Deck:
     """All cards made from one note."""
