@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,10 +70,12 @@ class Manifest:
         except (OSError, ValueError, TypeError, KeyError):
             return cls(folder)
 
-    def save(self) -> None:
+    def save(self, found: Iterable[Path] = ()) -> None:
         """Write the manifest (and the row cache, when notes were built): each file atomic.
-        Notes deleted since they were built are dropped."""
-        gone = [k for k in self.entries if k not in self._fresh and not Path(k).is_file()]
+        Notes deleted since they were built are dropped (``found``: notes this build found,
+        not looked for again)."""
+        present = {str(p) for p in found} | self._fresh.keys()
+        gone = [k for k in self.entries if k not in present and not Path(k).is_file()]
         for k in gone:
             del self.entries[k]
         if self._fresh or gone:
@@ -88,10 +91,11 @@ class Manifest:
         if text != self._loaded:  # a build where nothing changed writes nothing
             write_bytes(self.folder / "manifest.json", text.encode("utf-8"))
 
-    def unchanged(self, note: Path, settings: str) -> Entry | None:
-        """The entry when ``note``, its images and its outputs are as last built, else None."""
+    def unchanged(self, note: Path, settings: str, print_: list[int]) -> Entry | None:
+        """The entry when ``note`` (whose fingerprint is ``print_``), its images and its
+        outputs are as last built, else None."""
         entry = self.entries.get(str(note))
-        if entry is None or entry.settings != settings or entry.fingerprint != fingerprint(note):
+        if entry is None or entry.settings != settings or entry.fingerprint != print_:
             return None
         if not all(fingerprint(Path(p)) == f for p, f in entry.media.items()):
             return None
@@ -114,14 +118,15 @@ class Manifest:
         """The Anki notes of ``note`` as last built, if they were cached."""
         return self._fresh.get(str(note)) or self._cache().get(str(note))
 
-    def record(self, note: Path, settings: str, outputs: list[Path], counts: dict[str, int],
-               media: dict[str, str], rows: str | None = None) -> None:
-        """``note`` was built now, embedding ``media`` (name -> file); ``rows`` are its Anki
-        notes when it joins a vault package."""
+    def record(self, note: Path, print_: list[int], settings: str, outputs: list[Path],
+               counts: dict[str, int], media: dict[str, str], rows: str | None = None) -> None:
+        """``note`` was built now from the file whose fingerprint, taken before it was read,
+        is ``print_``, embedding ``media`` (name -> file); ``rows`` are its Anki notes when it
+        joins a vault package."""
         key = str(note)
         if rows is not None:
             self._fresh[key] = (rows, media)
-        self.entries[key] = Entry(fingerprint(note), settings, [str(p) for p in outputs],
+        self.entries[key] = Entry(print_, settings, [str(p) for p in outputs],
                                   counts, {p: fingerprint(Path(p)) for p in media.values()})
 
     def forget(self, note: Path) -> None:

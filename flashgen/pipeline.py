@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from flashgen.errors import BuildFailedError, FlashgenError, UsageError
 from flashgen.export.files import sweep
 from flashgen.generate import GenerateOptions, Progress
-from flashgen.manifest import Manifest, settings_hash
+from flashgen.manifest import Manifest, fingerprint, settings_hash
 
 if TYPE_CHECKING:
     from flashgen.generate.stage import Stage
@@ -180,8 +180,9 @@ def _with_media(derived: Deck, path: Path) -> _Built:
     return _Built(deck, media.files, media.sources)
 
 
-def timestamp_for(paths: list[Path], options: BuildOptions) -> float:
-    """Anki modification time: explicit, else SOURCE_DATE_EPOCH, else the newest note's mtime.
+def timestamp_for(mtime_ns: int, options: BuildOptions) -> float:
+    """Anki modification time: explicit, else SOURCE_DATE_EPOCH, else ``mtime_ns``, the
+    modification time of the newest note going into the package.
 
     Anki's importer updates a note only when the package's copy is newer, so an edited note
     (newer mtime) updates in place and an unchanged one is left alone.
@@ -194,7 +195,7 @@ def timestamp_for(paths: list[Path], options: BuildOptions) -> float:
             return float(epoch)
         except ValueError:
             raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
-    return max(p.stat().st_mtime for p in paths)
+    return mtime_ns / 1e9
 
 
 def _export_note(built: _Built, path: Path, options: BuildOptions,
@@ -207,8 +208,8 @@ def _export_note(built: _Built, path: Path, options: BuildOptions,
         if fmt == "apkg":
             from flashgen.export.anki import note_rows, write_apkg
 
-            written.append(write_apkg(note_rows(deck), target, timestamp_for([path], options),
-                                      built.media))
+            stamp = timestamp_for(path.stat().st_mtime_ns, options)
+            written.append(write_apkg(note_rows(deck), target, stamp, built.media))
         elif fmt == "csv":
             from flashgen.export.csv import write_csv
 
@@ -313,19 +314,22 @@ def build(
         per_note = tuple(f for f in options.formats if not (in_vault and f == "apkg"))
         fresh = [p for p in notes if p not in seen]
         seen.update(fresh)
+        prints = {p: fingerprint(p) for p in fresh}  # taken once, before any note is read
         todo = [p for p in fresh
-                if not (options.incremental and manifest.unchanged(p, settings))]
+                if not (options.incremental and manifest.unchanged(p, settings, prints[p]))]
         package = None
-        if in_vault:
+        if in_vault and fresh:
             assert vault is not None
-            package = _VaultPackage.open(vault, fresh, bool(todo), options, settings, manifest)
+            newest = max(mtime for _, mtime in prints.values())
+            package = _VaultPackage.open(vault, fresh, bool(todo), options, settings, manifest,
+                                         timestamp_for(newest, options))
         processed = _process_all(todo, options, stage, per_note, in_vault)
         pending = set(todo)
         for path in fresh:
             note: _Done | None = None
             if path in pending:
                 note = next(processed)
-                result = _finish(path, note, settings, manifest)
+                result = _finish(path, prints[path], note, settings, manifest)
                 if package is not None and note.counts:
                     result = replace(result, joins=package.target)
             else:
@@ -343,7 +347,7 @@ def build(
                 if on_note is not None:
                     on_note(written)
     with contextlib.suppress(FlashgenError):
-        manifest.save()
+        manifest.save(seen)
     failed = [r for r in results if not r.ok]
     if failed:
         notes_built = sum(1 for r in results if not r.package)
@@ -351,14 +355,16 @@ def build(
     return results
 
 
-def _finish(path: Path, note: _Done, settings: str, manifest: Manifest) -> NoteResult:
+def _finish(path: Path, print_: list[int], note: _Done, settings: str,
+            manifest: Manifest) -> NoteResult:
     """Record a processed note in the manifest (after emitting a worker's log records)."""
     for level, message in note.records:
         log.log(level, "%s", message)
     if note.error:
         manifest.forget(path)
         return NoteResult(path, error=note.error, warnings=note.warnings)
-    manifest.record(path, settings, list(note.outputs), note.counts, note.sources, note.rows)
+    manifest.record(path, print_, settings, list(note.outputs), note.counts, note.sources,
+                    note.rows)
     return NoteResult(path, note.deck, note.outputs, warnings=note.warnings, counts=note.counts)
 
 
@@ -455,17 +461,16 @@ class _VaultPackage:
 
     @classmethod
     def open(cls, folder: Path, notes: list[Path], rebuilt: bool, options: BuildOptions,
-             settings: str, manifest: Manifest) -> _VaultPackage | None:
-        """The package to write, or None when it is as last built: no note was processed now,
-        and the folder's notes and the settings are the same."""
-        from flashgen.manifest import fingerprint
-
+             settings: str, manifest: Manifest, timestamp: float) -> _VaultPackage | None:
+        """The package to write, or None when it is as last built: no note was processed now
+        (a changed note always is), and the folder holds the same notes under the same
+        settings."""
         target = options.out_dir / f"{_vault_name(folder)}.apkg"
-        state = [settings, *(f"{p}:{fingerprint(p)}" for p in notes)]
+        state = [settings, *map(str, notes)]
         if (options.incremental and not rebuilt and target.exists()
                 and manifest.packages.get(str(target)) == state):
             return None
-        return cls(folder, target, state, timestamp_for(notes, options), options, manifest)
+        return cls(folder, target, state, timestamp, options, manifest)
 
     def add(self, path: Path, note: _Done | None) -> None:
         """Add a note built now, or (None) an unchanged one from the cache."""

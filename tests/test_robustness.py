@@ -206,45 +206,52 @@ def test_no_live_markup_in_any_exporter(tmp_path):
 
 # --- all or nothing ------------------------------------------------------------------------
 
+def _write_vault(folder: Path, n: int, word: str) -> None:
+    folder.mkdir(exist_ok=True)
+    for i in range(n):
+        (folder / f"n{i:03}.md").write_text(f"## Topic {i}\n\n- **{word}** {i}\n- other\n" * 20)
+
+
+def _build_cmd(folder: Path, out: Path) -> list[str]:
+    """A per-note .apkg + CSV build: workers write files all through it."""
+    return [sys.executable, "-m", "flashgen", "build", str(folder), "--out", str(out),
+            "--format", "apkg,csv", "--package", "note", "-q"]
+
+
+def _assert_whole(out: Path) -> None:
+    """Every output is complete and no temp file is left."""
+    assert not list((out / files.TEMP_DIR).glob("*"))
+    for p in out.iterdir():
+        if p.suffix == ".apkg":
+            with zipfile.ZipFile(p) as z:
+                assert z.testzip() is None
+        elif p.suffix == ".csv":
+            assert p.read_bytes().endswith(b"\n")
+
+
 def test_kill_9_during_build_leaves_previous_outputs(tmp_path):
-    folder = tmp_path / "vault"
-    folder.mkdir()
-    for i in range(400):
-        (folder / f"n{i:03}.md").write_text(f"## Topic {i}\n\n- **point** {i}\n- other\n" * 20)
-    out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "flashgen", "build", str(folder), "--out", str(out),
-           "--format", "apkg,csv", "--package", "note", "-q"]
+    folder, out = tmp_path / "vault", tmp_path / "out"
+    _write_vault(folder, 400, "point")
+    cmd = _build_cmd(folder, out)
     subprocess.run(cmd, check=True)
-    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    for i in range(400):
-        (folder / f"n{i:03}.md").write_text(f"## Topic {i}\n\n- **changed** {i}\n- new\n" * 20)
+    before = {p.name for p in out.iterdir() if p.is_file()}
+    _write_vault(folder, 400, "changed")
     for delay in (0.8, 1.6, 2.4):
         proc = subprocess.Popen(cmd)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        now = {p.name: p for p in out.iterdir() if p.is_file()}
-        assert now.keys() == before.keys()  # no partial or temp files
-        for name, p in now.items():
-            data = p.read_bytes()
-            if name.endswith(".apkg"):
-                with zipfile.ZipFile(p) as z:
-                    assert z.testzip() is None
-            else:
-                assert data.endswith(b"\n")
+        assert {p.name for p in out.iterdir() if p.is_file()} == before  # no partial files
+        _assert_whole(out)
     subprocess.run(cmd, check=True)
     assert b"changed" in (out / "n000.csv").read_bytes()
 
 
 def test_ctrl_c_stops_a_parallel_build_cleanly(tmp_path):
-    folder = tmp_path / "vault"
-    folder.mkdir()
-    for i in range(600):
-        (folder / f"n{i:03}.md").write_text(f"## Topic {i}\n\n- **point** {i}\n- other\n" * 20)
-    out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "flashgen", "build", str(folder), "--out", str(out),
-           "--format", "apkg,csv", "--package", "note", "-q"]
-    proc = subprocess.Popen(cmd, start_new_session=True, stderr=subprocess.PIPE)
+    folder, out = tmp_path / "vault", tmp_path / "out"
+    _write_vault(folder, 600, "point")
+    proc = subprocess.Popen(_build_cmd(folder, out), start_new_session=True,
+                            stderr=subprocess.PIPE)
     time.sleep(1.5)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: parent and workers
     start = time.monotonic()
@@ -254,9 +261,8 @@ def test_ctrl_c_stops_a_parallel_build_cleanly(tmp_path):
     time.sleep(0.5)
     with pytest.raises(ProcessLookupError):
         os.killpg(proc.pid, 0)  # no worker left behind
-    assert not list((out / files.TEMP_DIR).glob("*"))  # no partial files
-    for p in out.glob("*.csv"):
-        assert p.read_bytes().endswith(b"\n")
+    if out.exists():
+        _assert_whole(out)
 
 
 def test_one_failure_does_not_stop_the_others(tmp_path):
@@ -318,12 +324,35 @@ def test_unchanged_rebuild_reprocesses_nothing(tmp_path, monkeypatch):
     again = run("build", str(folder), "--out", str(out))
     assert again.exit_code == 0 and calls == []
     assert again.output.count(": unchanged (") == 3
+    assert "v.apkg" not in again.output  # nor is the folder's package written again
     (folder / "n1.md").write_text("## T1\n\n- a **changed**\n- c\n")
     third = run("build", str(folder), "--out", str(out))
     assert calls == [folder / "n1.md"]
     assert "v.apkg" in third.output
     forced = run("build", str(folder), "--out", str(out), "--force")
     assert len(calls) == 4 and forced.exit_code == 0
+
+
+def test_note_edited_during_its_build_is_built_again(tmp_path, monkeypatch):
+    from flashgen import pipeline
+
+    folder = tmp_path / "v"
+    folder.mkdir()
+    edited = folder / "n.md"
+    edited.write_text("## T\n\n- first **version**\n- c\n")
+    real = pipeline.load_deck
+
+    def edit_while_building(path, *a, **k):
+        built = real(path, *a, **k)
+        path.write_text("## T\n\n- second, longer **version**\n- c\n")  # saved meanwhile
+        return built
+
+    monkeypatch.setattr(pipeline, "load_deck", edit_while_building)
+    build(BuildOptions(paths=(folder,), out_dir=tmp_path / "out", formats=("apkg",)))
+    monkeypatch.setattr(pipeline, "load_deck", real)
+    again = build(BuildOptions(paths=(folder,), out_dir=tmp_path / "out", formats=("apkg",)))
+    assert not again[0].unchanged  # the manifest holds the file as it was read, not as saved
+    assert "second, longer" in _apkg_text(tmp_path / "out" / "v.apkg")[0]
 
 
 def test_stale_temp_files_are_swept(tmp_path):
