@@ -410,16 +410,20 @@ class _Capture(logging.Handler):
 
 
 _capture = _Capture()
+_parent: list[int] = []
 
 
 def _worker_init() -> None:
     log.handlers = [_capture]
     log.propagate = False
     log.setLevel(logging.DEBUG)
+    _parent[:] = [os.getppid()]
 
 
 def _worker(job: tuple[Path, BuildOptions, tuple[str, ...], bool]) -> _Done:
     """Process one note in a worker process; its cards stay here, its Anki notes go back."""
+    if os.getppid() != _parent[0]:
+        os._exit(1)  # the build was killed: write nothing more
     path, options, formats, vault = job
     _capture.records = []
     note = _process(path, options, None, formats, vault)
