@@ -6,6 +6,7 @@ Adding a language = adding one entry to ``LANGUAGES``. Unknown languages use Eng
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 
@@ -179,11 +180,12 @@ def get(code: str) -> Language:
 
 def detect(text: str) -> str:
     """Guess the language code of ``text`` by stopword share; "en" when unsure."""
-    tokens = words(text)
-    if not tokens:
+    counts = Counter(_WORD.findall(text.lower()))
+    if not counts:
         return "en"
     scores = {
-        code: sum(1 for t in tokens if t in lang.stopwords) for code, lang in LANGUAGES.items()
+        code: sum([counts[w] for w in lang.stopwords & counts.keys()])
+        for code, lang in LANGUAGES.items()
     }
     best = max(scores, key=lambda c: (scores[c], c == "en"))
     return best if scores[best] >= 2 else "en"

@@ -46,6 +46,11 @@ them is parsed with those rules off: the same tokens (a property test checks), a
 less time in a vault of plain notes, where markdown-it is most of the cost."""
 
 
+_OPTIONAL = ("tasklists", "inline_definitions", "alerts", "store_labels",
+             "strikethrough_single_tilde")
+"""markdown-it options that its rules read with a default of False."""
+
+
 @cache
 def markdown(off: frozenset[str] = frozenset()) -> MarkdownIt:
     """The configured parser: CommonMark + tables + strikethrough + front matter, with the
@@ -53,8 +58,10 @@ def markdown(off: frozenset[str] = frozenset()) -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
-    # raw HTML is tokenised so <img> can be found; everything else in it stays text
-    md = MarkdownIt("commonmark", {"html": True})
+    # raw HTML is tokenised so <img> can be found; everything else in it stays text. The
+    # options rules look up with .get() are given their defaults: a missing one costs a
+    # KeyError inside markdown-it's options mapping on every list item (about 5 % of parsing)
+    md = MarkdownIt("commonmark", {"html": True, **dict.fromkeys(_OPTIONAL, False)})
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
     if off:
@@ -80,9 +87,10 @@ def parser_for(text: str) -> MarkdownIt:
 class _Node:
     """One node of the token tree: an open/close token pair with what lies between, or a
     single token. (markdown-it's own SyntaxTreeNode does the same with far more overhead,
-    which shows in a vault of thousands of notes.)"""
+    which shows in a vault of thousands of notes.) An inline token keeps its children as
+    markdown-it's flat token list (``inline``): spans are read from it with a style stack."""
 
-    __slots__ = ("attrs", "children", "content", "map", "tag", "type")
+    __slots__ = ("attrs", "children", "content", "inline", "map", "tag", "type")
 
     def __init__(self, token: Token, kind: str, children: list[_Node]) -> None:
         self.type = kind
@@ -91,10 +99,11 @@ class _Node:
         self.content = token.content
         self.attrs = token.attrs
         self.children = children
+        self.inline = token.children or []
 
 
 def _tree(tokens: list[Token]) -> list[_Node]:
-    """Nest a flat token stream (and the children of inline tokens) into nodes."""
+    """Nest a flat block-level token stream into nodes."""
     top: list[_Node] = []
     stack = [top]
     for token in tokens:
@@ -107,8 +116,7 @@ def _tree(tokens: list[Token]) -> list[_Node]:
             if len(stack) > 1:
                 stack.pop()
         else:
-            kids = _tree(token.children) if token.children and token.type == "inline" else []
-            stack[-1].append(_Node(token, token.type, kids))
+            stack[-1].append(_Node(token, token.type, []))
     return top
 
 
@@ -286,8 +294,11 @@ class _Builder:
     # -- inline ---------------------------------------------------------------
 
     def inline(self, node: _Node, line: int = 0) -> Inline:
-        spans: list[Span] = []
-        self._spans(node, "", "", spans)
+        tokens = node.inline
+        if len(tokens) == 1 and tokens[0].type == "text":  # most points: one plain run
+            content = tokens[0].content
+            return (Span(content),) if content else ()
+        spans = _spans(tokens)
         if line:
             spans = [Span(s.text, s.style, s.href, line) if s.style == "image" else s
                      for s in spans]
@@ -302,32 +313,40 @@ class _Builder:
                 merged.append(s)
         return tuple(merged)
 
-    def _spans(self, node: _Node, style: str, href: str, out: list[Span]) -> None:
-        for child in node.children:
-            kind = child.type
-            if kind == "text":
-                out.append(Span(child.content, style, href))
-            elif kind in ("softbreak", "hardbreak"):
-                out.append(Span(" ", style, href))
-            elif kind == "code_inline":
-                out.append(Span(child.content, style or "code", href))
-            elif kind == "image":
-                src = str(child.attrs.get("src", ""))
-                out.append(Span(child.content or "", "image", src))
-            elif kind == "html_inline":
-                out.extend(_html_spans(child.content, style, href))
-            elif kind == "link":
-                target = str(child.attrs.get("href", ""))
-                self._spans(child, style or "link", href or target, out)
+
+def _spans(tokens: list[Token]) -> list[Span]:
+    """Styled runs of an inline token's children. Styles nest: the outermost emphasis wins,
+    except that strong beats em; a link keeps the style around it and its own target."""
+    out: list[Span] = []
+    stack: list[tuple[str, str]] = [("", "")]
+    for token in tokens:
+        style, href = stack[-1]
+        kind = token.type
+        if kind == "text":
+            out.append(Span(token.content, style, href))
+        elif kind in ("softbreak", "hardbreak"):
+            out.append(Span(" ", style, href))
+        elif kind == "code_inline":
+            out.append(Span(token.content, style or "code", href))
+        elif kind == "image":
+            out.append(Span(token.content or "", "image", str(token.attrs.get("src", ""))))
+        elif kind == "html_inline":
+            out.extend(_html_spans(token.content, style, href))
+        elif token.nesting == 1:
+            kind = kind[:-5]  # "xxx_open" -> "xxx"
+            if kind == "link":
+                stack.append((style or "link", href or str(token.attrs.get("href", ""))))
             elif kind in _INLINE_STYLES:
-                # the outermost emphasis wins, except strong beats em
-                inner = style if style in ("strong", "link") else _INLINE_STYLES[kind]
-                self._spans(child, inner, href, out)
+                stack.append((style if style in ("strong", "link") else _INLINE_STYLES[kind],
+                              href))
             else:  # strikethrough and anything else: keep the text
-                if child.children:
-                    self._spans(child, style, href, out)
-                elif child.content:
-                    out.append(Span(child.content, style, href))
+                stack.append((style, href))
+        elif token.nesting == -1:
+            if len(stack) > 1:
+                stack.pop()
+        elif token.content:
+            out.append(Span(token.content, style, href))
+    return out
 
 
 class _ImgFinder(HTMLParser):
