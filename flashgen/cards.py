@@ -126,7 +126,8 @@ def _has_word(title: str, vocabulary: frozenset[str]) -> bool:
 
 
 def _is_link_list(block: ListBlock) -> bool:
-    linked = sum(1 for it in block.items if any(s.style == "link" for s in it.text))
+    """Half its items or more hold a link: a reading list, not study points."""
+    linked = sum(1 for it in block.items if "link" in [s.style for s in it.text])
     return linked * 2 >= len(block.items)
 
 
@@ -292,10 +293,12 @@ def _strip_colon(text: Inline) -> Inline:
 
 def _qa_pair(text: Inline, note: Note) -> tuple[str, Inline] | None:
     """Split ``**Q:** question **A:** answer``; the answer may be empty (given later)."""
+    if not text or text[0].style != "strong":
+        return None
     qs = (*note.lang.question_labels, *i18n.EN.question_labels)
     ans = (*note.lang.answer_labels, *i18n.EN.answer_labels)
     spans = list(text)
-    if not spans or not _label(spans[0], qs):
+    if not _label(spans[0], qs):
         return None
     question: list[Span] = []
     answer: list[Span] = []

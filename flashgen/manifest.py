@@ -2,11 +2,15 @@
 
 Kept in ``<out>/.flashgen/``. A note whose size and modification time (and those of the images
 it embeds), build settings and outputs are unchanged is not read again. Its Anki notes are
-cached (``rows.json``) for when it shares a vault package with notes that did change.
+cached (``rows.tsv``) for when it shares a vault package with notes that did change: a line
+per note, ``[path, images]`` as JSON, a tab, and its Anki notes as the workers encoded them
+(JSON without tabs or line breaks), so that the cache is written and read without encoding
+the rows again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -20,7 +24,8 @@ from flashgen.export.files import write_bytes
 log = logging.getLogger("flashgen")
 
 FOLDER = ".flashgen"
-FORMAT = 2
+FORMAT = 3
+ROWS = "rows.tsv"
 
 Cached = tuple[str, dict[str, str]]
 """A note's Anki notes (encoded NoteRows) and the images they embed (name -> file)."""
@@ -80,10 +85,15 @@ class Manifest:
             del self.entries[k]
         if self._fresh or gone:
             old = {} if all(k in self._fresh for k in self.entries) else self._cache()
-            rows = {k: self._fresh.get(k) or old[k] for k in self.entries
-                    if k in self._fresh or k in old}
-            write_bytes(self.folder / "rows.json",
-                        json.dumps(rows, ensure_ascii=False).encode("utf-8"))
+            lines = []
+            for k in self.entries:
+                cached = self._fresh.get(k) or old.get(k)
+                if cached is not None:
+                    rows, media = cached
+                    lines.append(f"{json.dumps([k, media], ensure_ascii=False)}\t{rows}\n")
+            write_bytes(self.folder / ROWS, "".join(lines).encode("utf-8"))
+            with contextlib.suppress(OSError):
+                (self.folder / "rows.json").unlink(missing_ok=True)  # format 2's cache
         data = {"format": FORMAT, "version": __version__,
                 "notes": {k: vars(v) for k, v in self.entries.items()},
                 "packages": self.packages}
@@ -107,11 +117,17 @@ class Manifest:
         if self._old is None:
             self._old = {}
             try:
-                loaded = json.loads((self.folder / "rows.json").read_text(encoding="utf-8"))
-                self._old = {k: (rows, media) for k, (rows, media) in loaded.items()
-                             if isinstance(rows, str) and isinstance(media, dict)}
-            except (OSError, ValueError, TypeError, AttributeError):
-                pass
+                text = (self.folder / ROWS).read_text(encoding="utf-8")
+            except (OSError, ValueError):
+                return self._old
+            for line in text.split("\n"):  # not splitlines: rows may hold U+2028
+                head, _, rows = line.partition("\t")
+                try:
+                    key, media = json.loads(head)
+                except (ValueError, TypeError):
+                    continue  # a damaged line: that note is derived again
+                if isinstance(key, str) and isinstance(media, dict) and rows:
+                    self._old[key] = (rows, media)
         return self._old
 
     def cached(self, note: Path) -> Cached | None:

@@ -40,6 +40,8 @@ PATH_SEP = " › "
 
 def plain(inline: Inline) -> str:
     """The inline's text without any styling."""
+    if len(inline) == 1:  # most text is one run
+        return inline[0].text if inline[0].style != "image" else ""
     return "".join([s.text for s in inline if s.style != "image"])
 
 

@@ -392,7 +392,7 @@ def _process_all(paths: list[Path], options: BuildOptions, stage: Stage | None,
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
                                  initializer=_worker_init) as pool:
             jobs = [(p, options, formats, vault) for p in paths]
-            chunk = max(1, min(32, len(jobs) // (4 * workers)))
+            chunk = max(1, min(8, len(jobs) // (4 * workers)))  # small: workers end together
             yield from pool.map(_worker, jobs, chunksize=chunk)
     finally:
         gc.unfreeze()
@@ -478,8 +478,7 @@ class _VaultPackage:
 
     def add(self, path: Path, note: _Done | None) -> None:
         """Add a note built now, or (None) an unchanged one from the cache."""
-        from flashgen.export.anki import decode_rows
-
+        reused = note is None
         if note is None:
             note = _reuse(path, self.options, self.manifest)
             if note.error:
@@ -488,9 +487,19 @@ class _VaultPackage:
             self.counts.update(self.manifest.entries[str(path)].counts)
         else:
             self.counts.update(note.counts)
-        if note.rows:
-            self.collection.add(decode_rows(note.rows))
-            self.media.update(note.media)
+        if not note.rows:
+            return
+        try:
+            self.collection.add(note.rows)
+        except (ValueError, TypeError, KeyError, IndexError):
+            if not reused:
+                raise
+            note = _process(path, self.options, None, (), vault=True)  # damaged in the cache
+            if note.error:
+                log.error("%s", note.error)
+                return
+            self.collection.add(note.rows or ())
+        self.media.update(note.media)
 
     def close(self) -> NoteResult | None:
         """Write the package (nothing when no note has cards)."""

@@ -24,7 +24,7 @@ def find_notes(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            notes = sorted(_walk(path))
+            notes = list(_walk(path))
             if not notes:
                 raise UsageError(f"{path}: no Markdown notes (*.md) in this folder")
             found.extend(notes)
@@ -41,15 +41,24 @@ def find_notes(paths: Iterable[Path]) -> list[Path]:
 
 
 def _walk(folder: Path) -> Iterator[Path]:
-    """Notes under ``folder``; hidden files and folders (.git, .obsidian, ...) are skipped
-    without being entered."""
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if not name.startswith(".") and name.lower().endswith(NOTE_SUFFIXES):
-                path = Path(root, name)
-                if path.is_file():
-                    yield path
+    """Notes under ``folder``, in path order; hidden files and folders (.git, .obsidian, ...)
+    are skipped without being entered, and so are links to folders. (os.scandir tells files
+    from folders without a stat per note.)"""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(Path(entry.path))
+            elif name.lower().endswith(NOTE_SUFFIXES) and entry.is_file():
+                yield Path(entry.path)
+        except OSError:
+            continue
 
 
 def decode(data: bytes, name: str) -> str:

@@ -442,7 +442,10 @@ def test_vault_rebuild_keeps_unchanged_notes_from_the_cache(tmp_path, monkeypatc
     folder = tmp_path / "v"
     folder.mkdir()
     for i in range(3):
-        (folder / f"n{i}.md").write_text(f"## T{i}\n\n- alpha{i} **beta{i}**\n- gamma{i}\n")
+        # the title's U+2028 (a YAML escape) is a line break to str.splitlines: the cache is
+        # split on "\n" only
+        (folder / f"n{i}.md").write_text(
+            f'---\ntitle: "Note\\u2028{i}"\n---\n## T{i}\n\n- alpha{i} **beta{i}**\n- gamma{i}\n')
     out = tmp_path / "out"
     build(BuildOptions(paths=(folder,), out_dir=out, formats=("apkg",)))
     calls = []
@@ -455,12 +458,23 @@ def test_vault_rebuild_keeps_unchanged_notes_from_the_cache(tmp_path, monkeypatc
     assert all(w in text for w in ("alpha0", "beta2", "changed", "gamma2"))
     assert "beta1" not in text
     # cache lost or damaged: the unchanged notes are derived again; the package is still whole
-    (out / manifest.FOLDER / "rows.json").write_text('{"x": [1, 2, 3]')
+    cache = out / manifest.FOLDER / manifest.ROWS
+    lines = cache.read_text().split("\n")
+    assert len(lines) == 4 and lines[-1] == ""
+    lines[0] = lines[0][: len(lines[0]) // 2]  # n0: cut short
+    lines[1] = '["x", {}]\t[1, 2, 3]'  # a line for no note; n1 missing
+    cache.write_text("\n".join(lines))
     (folder / "n2.md").write_text("## T2\n\n- alpha2 **renamed**\n- gamma2\n")
     build(BuildOptions(paths=(folder,), out_dir=out, formats=("apkg",)))
     assert sorted(calls[1:]) == [folder / f"n{i}.md" for i in range(3)]
     text, _ = _apkg_text(out / "v.apkg")
     assert all(w in text for w in ("alpha0", "beta0", "changed", "renamed"))
+    (out / manifest.FOLDER / manifest.ROWS).write_bytes(b"\xff\xfe not text")
+    (folder / "n2.md").write_text("## T2\n\n- alpha2 **again**\n- gamma2\n")
+    build(BuildOptions(paths=(folder,), out_dir=out, formats=("apkg",)))
+    assert sorted(calls[4:]) == [folder / f"n{i}.md" for i in range(3)]
+    text, _ = _apkg_text(out / "v.apkg")
+    assert all(w in text for w in ("alpha0", "beta0", "changed", "again"))
 
 
 def test_changed_image_rebuilds_its_note(tmp_path):
@@ -514,8 +528,9 @@ def test_deleted_note_leaves_the_manifest_and_the_package(tmp_path):
     (folder / "gone.md").unlink()
     build(BuildOptions(paths=(folder,), out_dir=out, formats=("apkg",)))
     data = json.loads((out / manifest.FOLDER / "manifest.json").read_text())
-    rows = json.loads((out / manifest.FOLDER / "rows.json").read_text())
+    lines = (out / manifest.FOLDER / manifest.ROWS).read_text().splitlines()
+    cached = [json.loads(line.partition("\t")[0])[0] for line in lines]
     assert sorted(Path(k).name for k in data["notes"]) == ["keep.md"] == sorted(
-        Path(k).name for k in rows)
+        Path(k).name for k in cached)
     text, _ = _apkg_text(out / "v.apkg")
     assert "kept" in text and "removed" not in text

@@ -181,11 +181,6 @@ def encode_rows(rows: Iterable[NoteRow]) -> str:
     return json.dumps(list(rows), ensure_ascii=False, separators=(",", ":"))
 
 
-def decode_rows(text: str) -> list[NoteRow]:
-    """The NoteRows of ``encode_rows`` text."""
-    return [NoteRow(d, k, g, tuple(f), tuple(t), tuple(o)) for d, k, g, f, t, o in json.loads(text)]
-
-
 def note_rows(deck: Deck) -> list[NoteRow]:
     """The Anki notes for every card of ``deck``."""
     rows = []
@@ -229,22 +224,25 @@ class Collection:
         for name, _ in indexes:
             self._conn.execute(f"DROP INDEX {name}")
 
-    def add(self, rows: Iterable[NoteRow]) -> None:
+    def add(self, rows: Iterable[NoteRow] | str) -> None:
+        """Add notes: NoteRows, or ``encode_rows`` text (decoded here, straight into rows)."""
         types = models()
         notes: list[tuple[object, ...]] = []
         cards: list[tuple[object, ...]] = []
         mod = self._mod
-        for r in rows:
-            did = self._decks.get(r.deck)
+        ids = self._ids
+        decks = self._decks
+        for deck, kind, guid, fields, tags, ords in (json.loads(rows) if isinstance(rows, str)
+                                                     else rows):
+            did = decks.get(deck)
             if did is None:
-                did = self._decks[r.deck] = deck_id(r.deck)
-            self._model_deck.setdefault(r.kind, did)
-            nid = next(self._ids)
-            notes.append((nid, r.guid, types[r.kind].model_id, mod, -1,
-                          " " + " ".join(r.tags) + " ", "\x1f".join(r.fields), r.fields[0],
-                          0, 0, ""))
-            cards.extend((next(self._ids), nid, did, o, mod, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                          "") for o in r.ords)
+                did = decks[deck] = deck_id(deck)
+            self._model_deck.setdefault(kind, did)
+            nid = next(ids)
+            notes.append((nid, guid, types[kind].model_id, mod, -1, " " + " ".join(tags) + " ",
+                          "\x1f".join(fields), fields[0], 0, 0, ""))
+            cards.extend((next(ids), nid, did, o, mod, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "")
+                         for o in ords)
         self._conn.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", notes)
         self._conn.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                cards)
