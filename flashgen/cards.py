@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
 
 from flashgen import i18n
 from flashgen.model import (
@@ -143,10 +143,6 @@ def _is_question_list(block: ListBlock) -> bool:
 def _to_point(item: ListItem) -> Point:
     kids = tuple(_to_point(k) for lst in item.children for k in lst.items)
     return Point(item.text, kids)
-
-
-def _point_text(point: Point) -> str:
-    return " ".join([plain(point.text), *(_point_text(c) for c in point.children)])
 
 
 def _row_point(row: tuple[Inline, ...]) -> Point:
@@ -399,7 +395,8 @@ def question_cards(note: Note) -> Iterator[Card]:
 
 @dataclass(frozen=True, slots=True)
 class _Passage:
-    point: Point
+    point: Callable[[], Point]
+    """Makes the passage's point (only for the passages an answer shows)."""
     path: tuple[str, ...]
     terms: frozenset[str]
     title_terms: frozenset[str]
@@ -414,6 +411,12 @@ def _terms(text: str, stop: frozenset[str]) -> frozenset[str]:
     return frozenset([w[:4] for w in _TERM.findall(text.lower()) if w not in stop])
 
 
+def _item_text(item: ListItem) -> str:
+    """An item's text and its sub-items', as ``_to_point(item)`` shows them."""
+    return " ".join([plain(item.text), *(_item_text(k) for lst in item.children
+                                          for k in lst.items)])
+
+
 class _PassageIndex:
     """Points, rows and paragraphs of the note, searchable by a question's words."""
 
@@ -424,8 +427,8 @@ class _PassageIndex:
 
         titles: dict[tuple[str, ...], frozenset[str]] = {}
 
-        def add(point: Point, path: tuple[str, ...], text: str | None = None) -> None:
-            terms = _terms(_point_text(point) if text is None else text, self.stop)
+        def add(point: Callable[[], Point], path: tuple[str, ...], text: str) -> None:
+            terms = _terms(text, self.stop)
             if terms:
                 title = titles.get(path)
                 if title is None:
@@ -438,9 +441,10 @@ class _PassageIndex:
                 if _is_question(text):
                     continue
                 if it.children and text.rstrip().endswith(":"):
-                    add(_to_point(it), path)  # a lead-in: its sub-points are the passage
+                    # a lead-in: its sub-points are the passage
+                    add(partial(_to_point, it), path, _item_text(it))
                     continue
-                add(Point(it.text), path, text)
+                add(partial(Point, it.text), path, text)
                 for lst in it.children:
                     add_items(lst.items, path)
 
@@ -448,25 +452,30 @@ class _PassageIndex:
             if isinstance(b, Paragraph):
                 text = plain(b.text)
                 if not _is_question(text):
-                    add(Point(b.text), path, text)
+                    add(partial(Point, b.text), path, text)
             elif isinstance(b, ListBlock) and not _is_link_list(b):
                 add_items(b.items, path)
             elif isinstance(b, Table):
                 for row in b.rows:
-                    add(_row_point(row), path)
-        df: Counter[str] = Counter()
-        for p in self.passages:
-            df.update(p.terms | p.title_terms)
-        n = len(self.passages) or 1
-        self.weight = {t: math.log((n + 1) / c) ** 2 for t, c in df.items()}
-        self.avg = sum(len(p.terms) for p in self.passages) / n
+                    add(partial(_row_point, row), path, " ".join([plain(c) for c in row]))
+        self.n = len(self.passages) or 1
+        self.avg = sum(len(p.terms) for p in self.passages) / self.n
+        self.weights: dict[str, float] = {}
+
+    def weight(self, term: str) -> float:
+        """Squared IDF of ``term`` over the passages (with their section titles)."""
+        w = self.weights.get(term)
+        if w is None:
+            df = sum(1 for p in self.passages if term in p.terms or term in p.title_terms)
+            w = self.weights[term] = math.log((self.n + 1) / df) ** 2 if df else 0.0
+        return w
 
     def answer(self, question: str) -> Body:
         """The best-matching passages: rare shared words count most, long passages are damped."""
         q = _terms(question, self.stop)
         # squared IDF favours the question's rare words over the note's topic words; a word in
         # the section title says the whole section is about it
-        weight = self.weight
+        weight = {t: self.weight(t) for t in q}
         scored = []
         for i, p in enumerate(self.passages):
             shared, titled = q & p.terms, q & p.title_terms
@@ -486,7 +495,7 @@ class _PassageIndex:
             p = self.passages[i]
             if p.path:
                 parts.append(Text(_span_text(PATH_SEP.join(p.path[-2:])), "where"))
-            parts.append(Points((p.point,)))
+            parts.append(Points((p.point(),)))
         return tuple(parts)
 
 

@@ -117,3 +117,18 @@ def test_notes_without_image_syntax_have_no_images(text):
 
     if any(s.style == "image" for s in _doc_spans(parse(text, "i.md"))):
         assert may_hold_images(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60), st.sampled_from(["section", "cloze", "mcq"]), st.text(max_size=200))
+@example("Deck::Sub", "cloze", "")
+def test_note_guids_are_genankis(deck, kind, prompt):
+    """flashgen's faster GUID must stay genanki's: every existing note is matched by it."""
+    import genanki
+
+    from flashgen.export.ids import note_guid
+    from flashgen.model import Card, Deck, SourceRef
+
+    card = Card(kind, prompt, (), (), (), SourceRef("n.md", 1))
+    assert note_guid(Deck(deck, "n.md", "en", (card,), "n"), card) == genanki.guid_for(
+        deck, kind, prompt)

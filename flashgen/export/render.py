@@ -16,11 +16,15 @@ LETTERS = string.ascii_uppercase
 
 def inline_html(text: Inline, cloze_start: int = 1) -> str:
     """Escaped HTML; ``cloze`` spans become ``{{cN::...}}`` numbered from ``cloze_start``."""
+    if len(text) == 1 and not text[0].style:  # most text is one plain run
+        return html.escape(text[0].text, quote=False)
     out = []
     n = cloze_start
     for s in text:
         t = html.escape(s.text, quote=False)
-        if s.style == "strong":
+        if not s.style:
+            out.append(t)
+        elif s.style == "strong":
             out.append(f"<b>{t}</b>")
         elif s.style == "em":
             out.append(f"<i>{t}</i>")
