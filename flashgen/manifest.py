@@ -14,8 +14,10 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from flashgen import __version__
@@ -79,7 +81,7 @@ class Manifest:
         """Write the manifest (and the row cache, when notes were built): each file atomic.
         Notes deleted since they were built are dropped (``found``: notes this build found,
         not looked for again)."""
-        present = {str(p) for p in found} | self._fresh.keys()
+        present = {key(p) for p in found} | self._fresh.keys()
         gone = [k for k in self.entries if k not in present and not Path(k).is_file()]
         for k in gone:
             del self.entries[k]
@@ -104,7 +106,7 @@ class Manifest:
     def unchanged(self, note: Path, settings: str, print_: list[int]) -> Entry | None:
         """The entry when ``note`` (whose fingerprint is ``print_``), its images and its
         outputs are as last built, else None."""
-        entry = self.entries.get(str(note))
+        entry = self.entries.get(key(note))
         if entry is None or entry.settings != settings or entry.fingerprint != print_:
             return None
         if not all(fingerprint(Path(p)) == f for p, f in entry.media.items()):
@@ -132,21 +134,35 @@ class Manifest:
 
     def cached(self, note: Path) -> Cached | None:
         """The Anki notes of ``note`` as last built, if they were cached."""
-        return self._fresh.get(str(note)) or self._cache().get(str(note))
+        k = key(note)
+        return self._fresh.get(k) or self._cache().get(k)
 
     def record(self, note: Path, print_: list[int], settings: str, outputs: list[Path],
                counts: dict[str, int], media: dict[str, str], rows: str | None = None) -> None:
         """``note`` was built now from the file whose fingerprint, taken before it was read,
         is ``print_``, embedding ``media`` (name -> file); ``rows`` are its Anki notes when it
         joins a vault package."""
-        key = str(note)
+        k = key(note)
         if rows is not None:
-            self._fresh[key] = (rows, media)
-        self.entries[key] = Entry(print_, settings, [str(p) for p in outputs],
+            self._fresh[k] = (rows, media)
+        self.entries[k] = Entry(print_, settings, [key(p) for p in outputs],
                                   counts, {p: fingerprint(Path(p)) for p in media.values()})
 
     def forget(self, note: Path) -> None:
-        self.entries.pop(str(note), None)
+        self.entries.pop(key(note), None)
+
+
+def key(path: Path | str) -> str:
+    """How the manifest names a file: its absolute path with its folder's links resolved, so
+    that builds run from different folders (``flashgen build notes`` here, ``flashgen build
+    .`` inside) share entries."""
+    folder, name = os.path.split(os.path.abspath(path))
+    return os.path.join(_real_folder(folder), name)
+
+
+@lru_cache(maxsize=1024)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
 
 
 def fingerprint(path: Path) -> list[int]:

@@ -16,6 +16,7 @@ from flashgen.errors import BuildFailedError, FlashgenError, UsageError
 from flashgen.export.files import sweep
 from flashgen.generate import GenerateOptions, Progress
 from flashgen.manifest import Manifest, fingerprint, settings_hash
+from flashgen.manifest import key as manifest_key
 
 if TYPE_CHECKING:
     from flashgen.generate.stage import Stage
@@ -333,7 +334,7 @@ def build(
                 if package is not None and note.counts:
                     result = replace(result, joins=package.target)
             else:
-                counts = manifest.entries[str(path)].counts
+                counts = manifest.entries[manifest_key(path)].counts
                 result = NoteResult(path, unchanged=True, counts=counts)
             results.append(result)
             if package is not None and result.ok:
@@ -470,9 +471,9 @@ class _VaultPackage:
         (a changed note always is), and the folder holds the same notes under the same
         settings."""
         target = options.out_dir / f"{_vault_name(folder)}.apkg"
-        state = [settings, *map(str, notes)]
+        state = [settings, *map(manifest_key, notes)]
         if (options.incremental and not rebuilt and target.exists()
-                and manifest.packages.get(str(target)) == state):
+                and manifest.packages.get(manifest_key(target)) == state):
             return None
         return cls(folder, target, state, timestamp, options, manifest)
 
@@ -484,7 +485,7 @@ class _VaultPackage:
             if note.error:
                 log.error("%s", note.error)
                 return
-            self.counts.update(self.manifest.entries[str(path)].counts)
+            self.counts.update(self.manifest.entries[manifest_key(path)].counts)
         else:
             self.counts.update(note.counts)
         if not note.rows:
@@ -509,6 +510,6 @@ class _VaultPackage:
             self.collection.discard()
             return None
         write_bytes(self.target, self.collection.apkg(self.media))
-        self.manifest.packages[str(self.target)] = self.state
+        self.manifest.packages[manifest_key(self.target)] = self.state
         return NoteResult(self.folder, outputs=(self.target,), counts=dict(self.counts),
                           package=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -343,6 +344,13 @@ def test_unchanged_rebuild_reprocesses_nothing(tmp_path, monkeypatch):
     third = run("build", str(folder), "--out", str(out))
     assert calls == [folder / "n1.md"]
     assert "v.apkg" in third.output
+    # the same notes and outputs named from another folder are the same manifest entries
+    monkeypatch.chdir(folder)
+    fourth = run("build", ".", "--out", "../out")
+    assert fourth.exit_code == 0 and calls == [folder / "n1.md"], fourth.output
+    assert fourth.output.count(": unchanged (") == 3
+    data = json.loads((out / ".flashgen" / "manifest.json").read_text())
+    assert sorted(data["notes"]) == [str(folder.resolve() / f"n{i}.md") for i in range(3)]
     forced = run("build", str(folder), "--out", str(out), "--force")
     assert len(calls) == 4 and forced.exit_code == 0
 
