@@ -29,6 +29,7 @@ from flashgen.text import clean_inline, clean_label, collapse
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
     from markdown_it.token import Token
 
 log = logging.getLogger("flashgen")
@@ -64,9 +65,33 @@ def markdown(off: frozenset[str] = frozenset()) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, **dict.fromkeys(_OPTIONAL, False)})
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
+    md.core.ruler.at("inline", _inline)
     if off:
         md.disable(sorted(off))
     return md
+
+
+_INLINE_SYNTAX = re.compile(r"[\n\\`~*_\[<&]")
+"""Characters that can start inline syntax (line break, escape, code, strikethrough,
+emphasis, link or image, autolink or HTML, entity). Text without them is one text run."""
+
+
+def _inline(state: StateCore) -> None:
+    """markdown-it's core ``inline`` rule, except that text holding no inline syntax becomes
+    its one text token without going through the inline parser (the same tokens: a property
+    test compares with a stock parser). Most points of a note are such text."""
+    from markdown_it.token import Token
+
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        if token.children is None:
+            token.children = []
+        content = token.content
+        if content and _INLINE_SYNTAX.search(content) is None:
+            token.children.append(Token("text", "", 0, content=content))
+        else:
+            state.md.inline.parse(content, state.md, state.env, token.children)
 
 
 _IMAGE_SYNTAX = re.compile(r"!\[|<img", re.IGNORECASE)

@@ -75,10 +75,20 @@ TRIGGER_TEXT = st.lists(st.one_of(MD_ATOMS, st.sampled_from(
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(TRIGGER_TEXT)
-def test_rules_switched_off_by_missing_triggers_change_nothing(text):
-    from flashgen.parse import markdown, parser_for
+@example("a *b* c\nd")
+@example("plain text, no syntax: 1 - 2 = -1!")
+def test_parser_shortcuts_change_no_token(text):
+    """Rules switched off for want of their trigger character, the inline parser skipped for
+    text without inline syntax, options given their defaults: the tokens of a stock
+    markdown-it parser, configured as flashgen's is."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
 
-    assert parser_for(text).parse(text) == markdown().parse(text)
+    from flashgen.parse import parser_for
+
+    stock = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    stock.use(front_matter_plugin)
+    assert parser_for(text).parse(text) == stock.parse(text)
 
 
 def _doc_spans(doc):
