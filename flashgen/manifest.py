@@ -156,13 +156,14 @@ def key(path: Path | str) -> str:
     """How the manifest names a file: its absolute path with its folder's links resolved, so
     that builds run from different folders (``flashgen build notes`` here, ``flashgen build
     .`` inside) share entries."""
-    folder, name = os.path.split(os.path.abspath(path))
-    return os.path.join(_real_folder(folder), name)
+    folder, name = os.path.split(os.fspath(path))
+    return os.path.join(_real_folder(folder, "" if os.path.isabs(folder) else os.getcwd()), name)
 
 
 @lru_cache(maxsize=1024)
-def _real_folder(folder: str) -> str:
-    return os.path.realpath(folder)
+def _real_folder(folder: str, cwd: str) -> str:
+    """The real path of ``folder`` (relative to ``cwd``): resolved once per folder."""
+    return os.path.realpath(os.path.join(cwd, folder))
 
 
 def fingerprint(path: Path) -> list[int]:
