@@ -37,14 +37,28 @@ log = logging.getLogger("flashgen")
 _INLINE_STYLES = {"strong": "strong", "em": "em", "link": "link"}
 
 
-_TRIGGERS: dict[str, str] = {
-    "table": "|", "fence": "`~", "blockquote": ">", "reference": "[", "html_block": "<",
-    "html_inline": "<", "autolink": "<", "entity": "&", "backticks": "`", "link": "[",
-    "image": "[", "strikethrough": "~",
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "table": ("|",), "fence": ("`", "~"), "blockquote": (">",), "reference": ("[",),
+    "html_block": ("<",), "html_inline": ("<",), "autolink": ("<",), "entity": ("&",),
+    "backticks": ("`",), "link": ("[",), "image": ("[",), "strikethrough": ("~",),
+    # indented code needs four columns of blank: four spaces or a tab. (Searched in the whole
+    # text: with this rule off, other rules stop treating indented lines as code, and so does
+    # the front matter rule.)
+    "code": ("    ", "\t"),
 }
-"""Rules that cannot match unless the text holds one of these characters. A note without
-them is parsed with those rules off: the same tokens (a property test checks), about a fifth
-less time in a vault of plain notes, where markdown-it is most of the cost."""
+"""Rules that cannot match unless the text holds one of these strings. A note without them
+is parsed with those rules off: the same tokens (a property test compares with a stock
+parser), and much less time in a vault of plain notes, where markdown-it is most of the
+cost."""
+
+_LINE_TRIGGERS: dict[str, re.Pattern[str]] = {
+    # three of one marker with only blanks between and after: ---, * * *, ___
+    "hr": re.compile(r"([-*_])[ \t]*\1[ \t]*\1[ \t]*$", re.MULTILINE),
+    # a setext underline: a run of = or - after blanks and quote markers only
+    "lheading": re.compile(r"^[ \t>]*(?:=+|-+)[ \t]*$", re.MULTILINE),
+}
+"""Block rules that need a line of their own shape, looked for after the front matter (whose
+closing ``---`` would otherwise turn on the rules of every note that has one)."""
 
 
 _OPTIONAL = ("tasklists", "inline_definitions", "alerts", "store_labels",
@@ -104,9 +118,48 @@ def may_hold_images(text: str) -> bool:
 
 
 def parser_for(text: str) -> MarkdownIt:
-    """The parser for ``text``: rules it has no trigger character for are off."""
-    return markdown(frozenset(rule for rule, chars in _TRIGGERS.items()
-                              if not any(c in text for c in chars)))
+    """The parser for ``text``: rules it has no trigger for are off."""
+    off = {rule for rule, needles in _TRIGGERS.items() if not any(n in text for n in needles)}
+    if "\r" not in text:  # markdown-it makes \r a line end: keep the line rules then
+        body = text[_front_matter_end(text):]
+        off.update(rule for rule, shape in _LINE_TRIGGERS.items() if not shape.search(body))
+    return markdown(frozenset(off))
+
+
+def _front_matter_end(text: str) -> int:
+    """Where the text after the front matter starts (0 without front matter), as the front
+    matter rule of mdit-py-plugins decides it: line 0 opens with three dashes or more; the
+    first later line that holds as many dashes or more (indented less than four columns, then
+    only blanks) or starts with ``...`` (then only blanks) closes it; unclosed, there is
+    none."""
+    if not text.startswith("---"):
+        return 0
+    first_end = text.find("\n")
+    if first_end < 0:
+        return 0
+    markers = len(text[:first_end]) - len(text[:first_end].lstrip("-"))
+    pos = first_end + 1
+    while pos < len(text):
+        end = text.find("\n", pos)
+        if end < 0:
+            end = len(text)
+        line = text[pos:end]
+        if line.startswith("...") and not line[3:].strip(" \t"):
+            return end + 1
+        columns = 0
+        for i, ch in enumerate(line):
+            if ch == " ":
+                columns += 1
+            elif ch == "\t":
+                columns += 4 - columns % 4
+            else:
+                rest = line[i:]
+                dashes = len(rest) - len(rest.lstrip("-"))
+                if columns < 4 and dashes >= markers and not rest[dashes:].strip(" \t"):
+                    return end + 1
+                break
+        pos = end + 1
+    return 0
 
 
 class _Node:

@@ -69,7 +69,9 @@ def test_text_is_escaped(text):
 
 TRIGGER_TEXT = st.lists(st.one_of(MD_ATOMS, st.sampled_from(
     ["```", "~~~", "~~x~~", "&amp;", "&#35;", "<b>", "<http://a.b>", "[x]: /u", "[x]", "| a | b |",
-     "|---|---|", "`c`", "    code", "\\[", "-->", "a|b", "![i][x]"]), st.text(max_size=8)),
+     "|---|---|", "`c`", "    code", "\\[", "-->", "a|b", "![i][x]", "---", "----", "...",
+     "- - -", "***", "_ _ _", "===", "--", "   ", "\t", "\r\n", "\r", "\n---\n", "---\n",
+     "\n...\n", "a: b\n"]), st.text(max_size=8)),
     max_size=40).map("".join)
 
 
@@ -77,6 +79,13 @@ TRIGGER_TEXT = st.lists(st.one_of(MD_ATOMS, st.sampled_from(
 @given(TRIGGER_TEXT)
 @example("a *b* c\nd")
 @example("plain text, no syntax: 1 - 2 = -1!")
+@example("---\na: b\n   ---\nfoo\n---\n")  # a close indented three columns
+@example("---\na: b\n...  \nfoo\n===\n---\n")  # a YAML end marker closes too
+@example("---\n    ---\nfoo\n---\n")  # four columns: not a close
+@example("----\na: b\n---\nx\n----\n* * *\n")  # a close as long as the opening
+@example("> foo\n>---\n")  # an underline right after the quote marker
+@example("- a\n  ***\n\n\tcode\n")
+@example("---\r\nfoo\r\n---\r\nbar\r\n===\r\n")
 def test_parser_shortcuts_change_no_token(text):
     """Rules switched off for want of their trigger character, the inline parser skipped for
     text without inline syntax, options given their defaults: the tokens of a stock
