@@ -141,6 +141,7 @@ def test_notes_without_image_syntax_have_no_images(text):
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=60), st.sampled_from(["section", "cloze", "mcq"]), st.text(max_size=200))
 @example("Deck::Sub", "cloze", "")
+@example("D", "cloze", "67")  # a GUID of nine base-91 digits (an odd count)
 def test_note_guids_are_genankis(deck, kind, prompt):
     """flashgen's faster GUID must stay genanki's: every existing note is matched by it."""
     import genanki

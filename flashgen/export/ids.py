@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from flashgen.model import PATH_SEP, Card, Deck
 
@@ -16,15 +17,24 @@ def note_guid(deck: Deck, card: Card) -> str:
     The value of ``genanki.guid_for(deck.name, card.kind, card.prompt)`` (a property test
     holds the two equal: a changed GUID would duplicate every note in users' collections),
     computed without its byte-by-byte loops: a vault build makes one per card."""
-    from genanki.util import BASE91_TABLE
-
     key = f"{deck.name}__{card.kind}__{card.prompt}".encode()
     n = int.from_bytes(hashlib.sha256(key).digest()[:8], "big")
-    digits = []
-    while n:
-        n, d = divmod(n, 91)
-        digits.append(BASE91_TABLE[d])
+    pairs = _base91_pairs()
+    digits = []  # base 91, two digits at a time, least significant first
+    while n >= 8281:
+        n, d = divmod(n, 8281)
+        digits.append(pairs[d])
+    if n:
+        digits.append(pairs[n] if n >= 91 else pairs[n][1])  # no leading zero digit
     return "".join(reversed(digits))
+
+
+@lru_cache(maxsize=1)
+def _base91_pairs() -> list[str]:
+    """Every two-digit number in genanki's base 91, by value."""
+    from genanki.util import BASE91_TABLE
+
+    return [a + b for a in BASE91_TABLE for b in BASE91_TABLE]
 
 
 def subdeck(deck: Deck, card: Card) -> str:
