@@ -249,9 +249,14 @@ class _Builder:
         self.preamble: list[Block] = []
         self.top: list[Section] = []
         self.stack: list[_Open] = []
+        self.refs: dict[int, SourceRef] = {}  # one per line: a list item and its text share it
 
     def ref(self, node: _Node) -> SourceRef:
-        return SourceRef(self.path, (node.map[0] + 1) if node.map else 1)
+        line = (node.map[0] + 1) if node.map else 1
+        ref = self.refs.get(line)
+        if ref is None:
+            ref = self.refs[line] = SourceRef(self.path, line)
+        return ref
 
     # -- tree of headings ---------------------------------------------------
 
