@@ -170,7 +170,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
 
 def words(text: str) -> list[str]:
     """Lower-cased words of ``text`` (letters, inner hyphens and apostrophes)."""
-    return [w.lower() for w in _WORD.findall(text)]
+    return _WORD.findall(text.lower())
 
 
 def get(code: str) -> Language:
@@ -180,7 +180,7 @@ def get(code: str) -> Language:
 
 def detect(text: str) -> str:
     """Guess the language code of ``text`` by stopword share; "en" when unsure."""
-    counts = Counter(_WORD.findall(text.lower()))
+    counts = Counter(words(text))
     if not counts:
         return "en"
     scores = {

@@ -125,11 +125,11 @@ class Manifest:
             for line in text.split("\n"):  # not splitlines: rows may hold U+2028
                 head, _, rows = line.partition("\t")
                 try:
-                    key, media = json.loads(head)
+                    name, media = json.loads(head)
                 except (ValueError, TypeError):
                     continue  # a damaged line: that note is derived again
-                if isinstance(key, str) and isinstance(media, dict) and rows:
-                    self._old[key] = (rows, media)
+                if isinstance(name, str) and isinstance(media, dict) and rows:
+                    self._old[name] = (rows, media)
         return self._old
 
     def cached(self, note: Path) -> Cached | None:
@@ -145,8 +145,8 @@ class Manifest:
         k = key(note)
         if rows is not None:
             self._fresh[k] = (rows, media)
-        self.entries[k] = Entry(print_, settings, [key(p) for p in outputs],
-                                  counts, {p: fingerprint(Path(p)) for p in media.values()})
+        self.entries[k] = Entry(print_, settings, [key(p) for p in outputs], counts,
+                                {p: fingerprint(Path(p)) for p in media.values()})
 
     def forget(self, note: Path) -> None:
         self.entries.pop(key(note), None)

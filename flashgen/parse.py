@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("flashgen")
 
-_INLINE_STYLES = {"strong": "strong", "em": "em", "link": "link"}
+_INLINE_STYLES = {"strong": "strong", "em": "em"}
 
 
 _TRIGGERS: dict[str, tuple[str, ...]] = {

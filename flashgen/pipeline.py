@@ -433,18 +433,18 @@ def _worker(job: tuple[Path, BuildOptions, tuple[str, ...], bool]) -> _Done:
     return note
 
 
-def _reuse(path: Path, options: BuildOptions, manifest: Manifest) -> _Done:
-    """An unchanged note's Anki notes and images, from the cache (derived again if the cache
-    is gone; its own files are up to date, so none is written)."""
+def _cached(path: Path, manifest: Manifest) -> _Done | None:
+    """An unchanged note's Anki notes and images as last built, or None when they are not
+    cached or an image is gone."""
     cached = manifest.cached(path)
-    if cached is not None:
-        rows, sources = cached
-        try:
-            media = {name: Path(src).read_bytes() for name, src in sources.items()}
-            return _Done(rows=rows, media=media, sources=sources)
-        except OSError:
-            pass
-    return _process(path, options, None, (), vault=True)
+    if cached is None:
+        return None
+    rows, sources = cached
+    try:
+        media = {name: Path(src).read_bytes() for name, src in sources.items()}
+    except OSError:
+        return None
+    return _Done(rows=rows, media=media, sources=sources)
 
 
 class _VaultPackage:
@@ -478,29 +478,30 @@ class _VaultPackage:
         return cls(folder, target, state, timestamp, options, manifest)
 
     def add(self, path: Path, note: _Done | None) -> None:
-        """Add a note built now, or (None) an unchanged one from the cache."""
-        reused = note is None
-        if note is None:
-            note = _reuse(path, self.options, self.manifest)
-            if note.error:
-                log.error("%s", note.error)
-                return
-            self.counts.update(self.manifest.entries[manifest_key(path)].counts)
-        else:
+        """Add a note built now, or (None) an unchanged one: from the cache, else derived
+        again (its own files are up to date, so none is written)."""
+        if note is not None:
             self.counts.update(note.counts)
-        if not note.rows:
+            self._insert(note)
             return
-        try:
-            self.collection.add(note.rows)
-        except (ValueError, TypeError, KeyError, IndexError):
-            if not reused:
-                raise
-            note = _process(path, self.options, None, (), vault=True)  # damaged in the cache
-            if note.error:
-                log.error("%s", note.error)
+        self.counts.update(self.manifest.entries[manifest_key(path)].counts)
+        cached = _cached(path, self.manifest)
+        if cached is not None:
+            try:
+                self._insert(cached)
                 return
-            self.collection.add(note.rows or ())
-        self.media.update(note.media)
+            except (ValueError, TypeError, KeyError, IndexError):
+                pass  # damaged in the cache
+        note = _process(path, self.options, None, (), vault=True)
+        if note.error:
+            log.error("%s", note.error)
+            return
+        self._insert(note)
+
+    def _insert(self, note: _Done) -> None:
+        if note.rows:
+            self.collection.add(note.rows)
+            self.media.update(note.media)
 
     def close(self) -> NoteResult | None:
         """Write the package (nothing when no note has cards)."""
