@@ -90,9 +90,16 @@ _INLINE_SYNTAX = re.compile(r"[\n\\`~*_\[<&]")
 emphasis, link or image, autolink or HTML, entity). Text without them is one text run."""
 
 
+_OTHER_SYNTAX = re.compile(r"[\n\\`~_\[<&]")
+"""Inline syntax besides ``*``."""
+
+_STARS = re.compile(r"(\*+)")
+
+
 def _inline(state: StateCore) -> None:
     """markdown-it's core ``inline`` rule, except that text holding no inline syntax becomes
-    its one text token without going through the inline parser (the same tokens: a property
+    its one text token, and text whose only syntax is simple ``*em*`` and ``**strong**`` runs
+    becomes its tokens, without going through the inline parser (the same tokens: a property
     test compares with a stock parser). Most points of a note are such text."""
     from markdown_it.token import Token
 
@@ -104,8 +111,51 @@ def _inline(state: StateCore) -> None:
         content = token.content
         if content and _INLINE_SYNTAX.search(content) is None:
             token.children.append(Token("text", "", 0, content=content))
-        else:
+        elif (_OTHER_SYNTAX.search(content) is not None
+              or not _emphasis(content, token.children, Token)):
             state.md.inline.parse(content, state.md, state.env, token.children)
+
+
+def _emphasis(content: str, out: list[Token], token: type[Token]) -> bool:
+    """Append the tokens of ``content`` to ``out`` when its only syntax is ``*em*`` and
+    ``**strong**`` that do not nest: runs of one or two ``*``, each opening before a letter
+    or digit and closing the run before it, of the same length, after a letter or digit.
+    False (``out`` untouched) for anything else.
+
+    Before a letter or digit a run can open (it is left-flanking), after one it can close
+    (right-flanking), and pairs of equal length of one or two never meet CommonMark's rule
+    of three: so these are the pairs markdown-it's emphasis rule finds. The tokens are
+    markdown-it's too: a ``**`` run leaves an empty text token on its outer side, which
+    joins the text beside it if there is any."""
+    parts = _STARS.split(content)
+    made: list[Token] = []
+    pending: str | None = parts[0] or None  # outer text not yet made into a token
+    opened = ""
+    for i in range(1, len(parts), 2):
+        run, after = parts[i], parts[i + 1]
+        last = parts[i - 1][-1:]
+        following = after[:1]
+        strong = len(run) == 2
+        if not opened and len(run) <= 2 and following.isalnum():
+            if pending is not None or strong:
+                made.append(token("text", "", 0, content=pending or ""))
+            made.append(token("strong_open", "strong", 1, markup=run) if strong
+                        else token("em_open", "em", 1, markup=run))
+            opened = run
+        elif opened == run and last.isalnum():
+            made.append(token("text", "", 0, content=parts[i - 1], level=1))
+            made.append(token("strong_close", "strong", -1, markup=run) if strong
+                        else token("em_close", "em", -1, markup=run))
+            opened = ""
+            pending = after if strong or after else None
+        else:
+            return False
+    if opened:
+        return False
+    if pending is not None:
+        made.append(token("text", "", 0, content=pending))
+    out.extend(made)
+    return True
 
 
 _IMAGE_SYNTAX = re.compile(r"!\[|<img", re.IGNORECASE)

@@ -71,13 +71,21 @@ TRIGGER_TEXT = st.lists(st.one_of(MD_ATOMS, st.sampled_from(
     ["```", "~~~", "~~x~~", "&amp;", "&#35;", "<b>", "<http://a.b>", "[x]: /u", "[x]", "| a | b |",
      "|---|---|", "`c`", "    code", "\\[", "-->", "a|b", "![i][x]", "---", "----", "...",
      "- - -", "***", "_ _ _", "===", "--", "   ", "\t", "\r\n", "\r", "\n---\n", "---\n",
-     "\n...\n", "a: b\n"]), st.text(max_size=8)),
+     "\n...\n", "a: b\n", "**a**", "*b*", "***", "é", "2", "(", ").", "\u00a0", "\u0301", "😀"]),
+    st.text(max_size=8)),
     max_size=40).map("".join)
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(TRIGGER_TEXT)
 @example("a *b* c\nd")
+@example("**a** b *c*, (**d**). **e**")  # simple emphasis: tokens made without the parser
+@example("**a**b *c**")  # a run that both opens and closes; runs of unequal length
+@example("**a** **b")  # unclosed
+@example("***a***")  # three: nested
+@example("1**,(1**")  # before punctuation a run does not open
+@example("*a *")  # after a blank none closes
+@example("\u00a0**a**\u00a0")  # a blank that is not a space
 @example("plain text, no syntax: 1 - 2 = -1!")
 @example("---\na: b\n   ---\nfoo\n---\n")  # a close indented three columns
 @example("---\na: b\n...  \nfoo\n===\n---\n")  # a YAML end marker closes too
