@@ -81,6 +81,19 @@ class Manifest:
         """Write the manifest (and the row cache, when notes were built): each file atomic.
         Notes deleted since they were built are dropped (``found``: notes this build found,
         not looked for again)."""
+        self.write(self.render(found))
+
+    def write(self, files: dict[Path, bytes]) -> None:
+        """Write what ``render`` made, each file atomic, the manifest last."""
+        for path, data in files.items():
+            write_bytes(path, data)
+        if ROWS in {p.name for p in files}:
+            with contextlib.suppress(OSError):
+                (self.folder / "rows.json").unlink(missing_ok=True)  # format 2's cache
+
+    def render(self, found: Iterable[Path] = ()) -> dict[Path, bytes]:
+        """The files ``save`` writes, by path: only those that changed."""
+        files: dict[Path, bytes] = {}
         present = {key(p) for p in found} | self._fresh.keys()
         gone = [k for k in self.entries if k not in present and not Path(k).is_file()]
         for k in gone:
@@ -93,15 +106,14 @@ class Manifest:
                 if cached is not None:
                     rows, media = cached
                     lines.append(f"{json.dumps([k, media], ensure_ascii=False)}\t{rows}\n")
-            write_bytes(self.folder / ROWS, "".join(lines).encode("utf-8"))
-            with contextlib.suppress(OSError):
-                (self.folder / "rows.json").unlink(missing_ok=True)  # format 2's cache
+            files[self.folder / ROWS] = "".join(lines).encode("utf-8")
         data = {"format": FORMAT, "version": __version__,
                 "notes": {k: vars(v) for k, v in self.entries.items()},
                 "packages": self.packages}
         text = json.dumps(data, sort_keys=True, ensure_ascii=False)
         if text != self._loaded:  # a build where nothing changed writes nothing
-            write_bytes(self.folder / "manifest.json", text.encode("utf-8"))
+            files[self.folder / "manifest.json"] = text.encode("utf-8")
+        return files
 
     def unchanged(self, note: Path, settings: str, print_: list[int]) -> Entry | None:
         """The entry when ``note`` (whose fingerprint is ``print_``), its images and its

@@ -309,6 +309,7 @@ def build(
 
         stage = Stage(options.generate, progress)
     results: list[NoteResult] = []
+    packages: list[_VaultPackage] = []
     seen: set[Path] = set()
     for vault, notes in groups:
         in_vault = vault is not None and "apkg" in options.formats
@@ -342,18 +343,40 @@ def build(
             if on_note is not None:
                 on_note(result)
         if package is not None:
-            written = package.close()
-            if written is not None:
-                results.append(written)
-                if on_note is not None:
-                    on_note(written)
-    with contextlib.suppress(FlashgenError):
-        manifest.save(seen)
+            packages.append(package)
+    for written in _write_packages(packages, manifest, seen):
+        results.append(written)
+        if on_note is not None:
+            on_note(written)
     failed = [r for r in results if not r.ok]
     if failed:
         notes_built = sum(1 for r in results if not r.package)
         raise BuildFailedError(f"{len(failed)} of {notes_built} notes failed")
     return results
+
+
+def _write_packages(packages: list[_VaultPackage], manifest: Manifest,
+                    seen: set[Path]) -> Iterator[NoteResult]:
+    """Write the vault packages, then the manifest that records them (a build stopped in
+    between leaves a manifest that does not claim the new packages).
+
+    Each package's bytes are made in a thread while the manifest is rendered here: SQLite
+    (indexes, copying the database out) and zlib (compressing it) do not hold the GIL, and
+    this tail of a build has the cores to itself."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="flashgen-package") as pool:
+        made = [pool.submit(p.render) for p in packages]
+        for p in packages:
+            if not p.collection.empty:
+                manifest.packages[manifest_key(p.target)] = p.state
+        files = manifest.render(seen)
+        for package, data in zip(packages, made, strict=True):
+            written = package.write(data.result())
+            if written is not None:
+                yield written
+    with contextlib.suppress(FlashgenError):
+        manifest.write(files)
 
 
 def _finish(path: Path, print_: list[int], note: _Done, settings: str,
@@ -503,14 +526,19 @@ class _VaultPackage:
             self.collection.add(note.rows)
             self.media.update(note.media)
 
-    def close(self) -> NoteResult | None:
-        """Write the package (nothing when no note has cards)."""
-        from flashgen.export.files import write_bytes
-
+    def render(self) -> bytes | None:
+        """The package's bytes (None when no note has cards); the collection is closed."""
         if self.collection.empty:
             self.collection.discard()
             return None
-        write_bytes(self.target, self.collection.apkg(self.media))
-        self.manifest.packages[manifest_key(self.target)] = self.state
+        return self.collection.apkg(self.media)
+
+    def write(self, data: bytes | None) -> NoteResult | None:
+        """Write what ``render`` made (nothing for None)."""
+        from flashgen.export.files import write_bytes
+
+        if data is None:
+            return None
+        write_bytes(self.target, data)
         return NoteResult(self.folder, outputs=(self.target,), counts=dict(self.counts),
                           package=True)

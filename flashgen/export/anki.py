@@ -212,8 +212,10 @@ class Collection:
         self._mod = int(timestamp)
         self._ids = itertools.count(int(timestamp * 1000))
         self._decks: dict[str, int] = {}
+        self._deck_json: list[str] = []  # each deck's entry in the collection's deck table
         self._model_deck: dict[str, int] = {}  # note type -> first deck it is used in
-        self._conn = sqlite3.connect(":memory:")
+        # filled here, then packaged in another thread (never both at once)
+        self._conn = sqlite3.connect(":memory:", check_same_thread=False)
         self._conn.executescript(APKG_SCHEMA)
         self._conn.executescript(APKG_COL)
         # indexes are made once at the end: cheaper than keeping them up to date row by row
@@ -237,15 +239,16 @@ class Collection:
             did = decks.get(deck)
             if did is None:
                 did = decks[deck] = deck_id(deck)
+                self._deck_json.append(f'"{did}": {_deck_entry(did, deck)}')
             self._model_deck.setdefault(kind, did)
             nid = next(ids)
-            notes.append((nid, guid, types[kind].model_id, mod, -1, " " + " ".join(tags) + " ",
-                          "\x1f".join(fields), fields[0], 0, 0, ""))
-            cards.extend((next(ids), nid, did, o, mod, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "")
-                         for o in ords)
-        self._conn.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", notes)
-        self._conn.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                               cards)
+            notes.append((nid, guid, types[kind].model_id, mod, " " + " ".join(tags) + " ",
+                          "\x1f".join(fields), fields[0]))
+            cards.extend((next(ids), nid, did, o, mod) for o in ords)
+        # the columns every row shares are written into the statements: fewer values to bind
+        self._conn.executemany("INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'')", notes)
+        self._conn.executemany(
+            "INSERT INTO cards VALUES(?,?,?,?,?,-1,0,0,0,0,0,0,0,0,0,0,0,'')", cards)
 
     @property
     def empty(self) -> bool:
@@ -256,19 +259,19 @@ class Collection:
 
     def database(self) -> bytes:
         """The collection file's bytes (the collection is closed after this)."""
-        import genanki
-
         conn = self._conn
         try:
-            decks = json.loads(conn.execute("SELECT decks FROM col").fetchone()[0])
-            note_types = json.loads(conn.execute("SELECT models FROM col").fetchone()[0])
-            for name, did in self._decks.items():
-                decks[str(did)] = genanki.Deck(did, name).to_json()
+            decks, types_json = conn.execute("SELECT decks, models FROM col").fetchone()
+            ours = {str(did) for did in self._decks.values()}
+            entries = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in json.loads(decks).items()
+                       if k not in ours]  # Anki's default deck
+            note_types = json.loads(types_json)
             types = models()
             for kind, did in self._model_deck.items():
                 note_types[str(types[kind].model_id)] = types[kind].to_json(self.timestamp, did)
             conn.execute("UPDATE col SET decks = ?, models = ?",
-                         (json.dumps(decks), json.dumps(note_types)))
+                         ("{" + ", ".join([*entries, *self._deck_json]) + "}",
+                          json.dumps(note_types)))
             for sql in self._indexes:
                 conn.execute(sql)
             conn.commit()
@@ -306,6 +309,22 @@ class Collection:
             for i, (_, data) in enumerate(files):
                 z.writestr(zipfile.ZipInfo(str(i), date), data, zipfile.ZIP_STORED)
         return buf.getvalue()
+
+
+@lru_cache(maxsize=1)
+def _deck_fields() -> str:
+    """genanki's deck entry (``genanki.Deck.to_json``) without its ID and name, as JSON
+    members: the same for every deck flashgen writes."""
+    import genanki
+
+    shared = {k: v for k, v in genanki.Deck(0, "").to_json().items() if k not in ("id", "name")}
+    return json.dumps(shared)[1:-1]
+
+
+def _deck_entry(did: int, name: str) -> str:
+    """A deck's entry in the collection's deck table, as JSON: genanki's, made from one
+    template (a vault has thousands of sub-decks)."""
+    return f'{{"id": {did}, "name": {json.dumps(name)}, {_deck_fields()}}}'
 
 
 def render_apkg(rows: Iterable[NoteRow], timestamp: float,
