@@ -403,12 +403,16 @@ class _Passage:
 
 
 _TERM = re.compile(r"[^\W\d_]{3,}")
+_ASCII_TERM = re.compile(r"[a-z]{3,}")
+"""``_TERM`` for lower-cased ASCII text: the same matches (a property test compares them)."""
 
 
 def _terms(text: str, stop: frozenset[str]) -> frozenset[str]:
     """Content words (parts of hyphenated words count alone), crudely stemmed to their first
     four letters, for matching across word forms."""
-    return frozenset([w[:4] for w in _TERM.findall(text.lower()) if w not in stop])
+    low = text.lower()
+    found = (_ASCII_TERM if low.isascii() else _TERM).findall(low)
+    return frozenset([w[:4] for w in found if w not in stop])
 
 
 def _item_text(item: ListItem) -> str:

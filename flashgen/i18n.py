@@ -165,12 +165,16 @@ FR = Language(
 
 LANGUAGES: dict[str, Language] = {lang.code: lang for lang in (EN, ID, DE, ES, FR)}
 
-_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+_ASCII_WORD = re.compile(r"[a-z]+(?:[-'][a-z]+)*")
+"""``_WORD`` for lower-cased ASCII text: the same matches (a property test compares them), a
+third faster without the Unicode letter class."""
 
 
 def words(text: str) -> list[str]:
     """Lower-cased words of ``text`` (letters, inner hyphens and apostrophes)."""
-    return _WORD.findall(text.lower())
+    low = text.lower()
+    return (_ASCII_WORD if low.isascii() else _WORD).findall(low)
 
 
 def get(code: str) -> Language:

