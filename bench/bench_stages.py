@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import os
 import re
 import shutil
@@ -89,8 +90,8 @@ def main() -> None:
                 low = instructions(code, script, vault, 20, stage)
                 high = instructions(code, script, vault, 20 + args.notes, stage)
                 totals.append((high - low) / args.notes)
-            steps = [totals[0]] + [b - a for a, b in zip(totals, totals[1:])]
-            cells = "  ".join(f"{s} {v / 1e6:5.2f}" for s, v in zip(STAGES, steps))
+            steps = [totals[0]] + [b - a for a, b in itertools.pairwise(totals)]
+            cells = "  ".join(f"{s} {v / 1e6:5.2f}" for s, v in zip(STAGES, steps, strict=True))
             print(f"{name:>8}: {cells}  total {totals[-1] / 1e6:5.2f} M instructions per note",
                   flush=True)
 

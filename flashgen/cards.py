@@ -393,15 +393,6 @@ def question_cards(note: Note) -> Iterator[Card]:
         yield from emit(pending[0], (), pending[1], pending[2])
 
 
-@dataclass(frozen=True, slots=True)
-class _Passage:
-    point: Callable[[], Point]
-    """Makes the passage's point (only for the passages an answer shows)."""
-    path: tuple[str, ...]
-    terms: frozenset[str]
-    title_terms: frozenset[str]
-
-
 _TERM = re.compile(r"[^\W\d_]{3,}")
 _ASCII_TERM = re.compile(r"[a-z]{3,}")
 """``_TERM`` for lower-cased ASCII text: the same matches (a property test compares them)."""
@@ -422,22 +413,30 @@ def _item_text(item: ListItem) -> str:
 
 
 class _PassageIndex:
-    """Points, rows and paragraphs of the note, searchable by a question's words."""
+    """Points, rows and paragraphs of the note, searchable by a question's words. Passage
+    ``i`` is kept column-wise: ``points[i]`` makes its point (only for the passages an answer
+    shows), ``paths[i]`` is its section, ``terms[i]`` and ``titles[i]`` are its words and its
+    section title's."""
 
     def __init__(self, note: Note) -> None:
-        self.stop = note.lang.stopwords | i18n.EN.stopwords
+        self.stop = stop = note.lang.stopwords | i18n.EN.stopwords
         self.hint = note.lang.passages_hint
-        self.passages: list[_Passage] = []
-
-        titles: dict[tuple[str, ...], frozenset[str]] = {}
+        self.points: list[Callable[[], Point]] = []
+        self.paths: list[tuple[str, ...]] = []
+        self.terms: list[frozenset[str]] = []
+        self.titles: list[frozenset[str]] = []
+        title_terms: dict[tuple[str, ...], frozenset[str]] = {}
 
         def add(point: Callable[[], Point], path: tuple[str, ...], text: str) -> None:
-            terms = _terms(text, self.stop)
+            terms = _terms(text, stop)
             if terms:
-                title = titles.get(path)
+                title = title_terms.get(path)
                 if title is None:
-                    title = titles[path] = _terms(" ".join(path[-1:]), self.stop)
-                self.passages.append(_Passage(point, path, terms, title))
+                    title = title_terms[path] = _terms(" ".join(path[-1:]), stop)
+                self.points.append(point)
+                self.paths.append(path)
+                self.terms.append(terms)
+                self.titles.append(title)
 
         def add_items(items: Iterable[ListItem], path: tuple[str, ...]) -> None:
             for it in items:
@@ -462,15 +461,16 @@ class _PassageIndex:
             elif isinstance(b, Table):
                 for row in b.rows:
                     add(partial(_row_point, row), path, " ".join([plain(c) for c in row]))
-        self.n = len(self.passages) or 1
-        self.avg = sum(len(p.terms) for p in self.passages) / self.n
+        self.n = len(self.terms) or 1
+        self.avg = sum(map(len, self.terms)) / self.n
         self.weights: dict[str, float] = {}
 
     def weight(self, term: str) -> float:
         """Squared IDF of ``term`` over the passages (with their section titles)."""
         w = self.weights.get(term)
         if w is None:
-            df = sum(1 for p in self.passages if term in p.terms or term in p.title_terms)
+            df = sum([term in t or term in title
+                      for t, title in zip(self.terms, self.titles, strict=True)])
             w = self.weights[term] = math.log((self.n + 1) / df) ** 2 if df else 0.0
         return w
 
@@ -481,12 +481,12 @@ class _PassageIndex:
         # the section title says the whole section is about it
         weight = {t: self.weight(t) for t in q}
         scored = []
-        for i, p in enumerate(self.passages):
-            shared, titled = q & p.terms, q & p.title_terms
-            if not (shared or titled):
+        avg = self.avg
+        for i, (terms, title) in enumerate(zip(self.terms, self.titles, strict=True)):
+            if q.isdisjoint(terms) and q.isdisjoint(title):
                 continue
-            score = sum([weight[t] for t in shared]) + sum([weight[t] for t in titled])
-            score /= 0.75 + 0.25 * len(p.terms) / self.avg
+            score = sum([weight[t] for t in q & terms]) + sum([weight[t] for t in q & title])
+            score /= 0.75 + 0.25 * len(terms) / avg
             if score > 0:
                 scored.append((score, i))
         if not scored:
@@ -496,10 +496,10 @@ class _PassageIndex:
         chosen = sorted(i for s, i in scored[:3] if s >= 0.5 * best)
         parts: list[Text | Points] = [Text(_span_text(self.hint), "hint")]
         for i in chosen:
-            p = self.passages[i]
-            if p.path:
-                parts.append(Text(_span_text(PATH_SEP.join(p.path[-2:])), "where"))
-            parts.append(Points((p.point(),)))
+            path = self.paths[i]
+            if path:
+                parts.append(Text(_span_text(PATH_SEP.join(path[-2:])), "where"))
+            parts.append(Points((self.points[i](),)))
         return tuple(parts)
 
 

@@ -213,21 +213,18 @@ def _front_matter_end(text: str) -> int:
 
 
 class _Node:
-    """One node of the token tree: an open/close token pair with what lies between, or a
-    single token. (markdown-it's own SyntaxTreeNode does the same with far more overhead,
-    which shows in a vault of thousands of notes.) An inline token keeps its children as
-    markdown-it's flat token list (``inline``): spans are read from it with a style stack."""
+    """One node of the token tree: an open/close token pair (``token`` is the opening one)
+    with what lies between, or a single token. (markdown-it's own SyntaxTreeNode does the
+    same with far more overhead, which shows in a vault of thousands of notes.) An inline
+    token keeps its children as markdown-it's flat token list: spans are read from it with a
+    style stack."""
 
-    __slots__ = ("attrs", "children", "content", "inline", "map", "tag", "type")
+    __slots__ = ("children", "token", "type")
 
     def __init__(self, token: Token, kind: str, children: list[_Node]) -> None:
+        self.token = token
         self.type = kind
-        self.tag = token.tag
-        self.map = token.map
-        self.content = token.content
-        self.attrs = token.attrs
         self.children = children
-        self.inline = token.children or []
 
 
 def _tree(tokens: list[Token]) -> list[_Node]:
@@ -265,7 +262,7 @@ def _front_matter(node: _Node, path: str) -> dict[str, object]:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
     try:
-        data = yaml.load(node.content, Loader=loader)
+        data = yaml.load(node.token.content, Loader=loader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 1
@@ -302,7 +299,8 @@ class _Builder:
         self.refs: dict[int, SourceRef] = {}  # one per line: a list item and its text share it
 
     def ref(self, node: _Node) -> SourceRef:
-        line = (node.map[0] + 1) if node.map else 1
+        where = node.token.map
+        line = (where[0] + 1) if where else 1
         ref = self.refs.get(line)
         if ref is None:
             ref = self.refs[line] = SourceRef(self.path, line)
@@ -317,7 +315,7 @@ class _Builder:
 
     def block(self, node: _Node) -> None:
         if node.type == "heading":
-            level = int(node.tag[1])
+            level = int(node.token.tag[1])
             title = clean_label(plain(self.inline(node.children[0]))) if node.children else ""
             if not title:
                 log.warning("%s: heading without text; its content joins the section above",
@@ -371,7 +369,7 @@ class _Builder:
             table = self.table(node)
             return [table] if table is not None else []
         if kind == "html_block":
-            text = tuple(_html_spans(node.content.strip(), "", ""))
+            text = tuple(_html_spans(node.token.content.strip(), "", ""))
             return [Paragraph(text, self.ref(node))] if text else []
         if kind == "blockquote":
             out: list[Block] = []
@@ -427,7 +425,7 @@ class _Builder:
     # -- inline ---------------------------------------------------------------
 
     def inline(self, node: _Node, line: int = 0) -> Inline:
-        tokens = node.inline
+        tokens = node.token.children or []
         if len(tokens) == 1 and tokens[0].type == "text":  # most points: one plain run
             content = tokens[0].content
             return (Span(content),) if content else ()

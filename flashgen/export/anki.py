@@ -234,15 +234,15 @@ class Collection:
         mod = self._mod
         ids = self._ids
         decks = self._decks
-        for deck, kind, guid, fields, tags, ords in (json.loads(rows) if isinstance(rows, str)
-                                                     else rows):
+        for deck, kind, guid, fields, labels, ords in (json.loads(rows) if isinstance(rows, str)
+                                                       else rows):
             did = decks.get(deck)
             if did is None:
                 did = decks[deck] = deck_id(deck)
                 self._deck_json.append(f'"{did}": {_deck_entry(did, deck)}')
             self._model_deck.setdefault(kind, did)
             nid = next(ids)
-            notes.append((nid, guid, types[kind].model_id, mod, " " + " ".join(tags) + " ",
+            notes.append((nid, guid, types[kind].model_id, mod, " " + " ".join(labels) + " ",
                           "\x1f".join(fields), fields[0]))
             cards.extend((next(ids), nid, did, o, mod) for o in ords)
         # the columns every row shares are written into the statements: fewer values to bind
