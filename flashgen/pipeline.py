@@ -365,11 +365,11 @@ def _write_packages(packages: list[_VaultPackage], manifest: Manifest,
     this tail of a build has the cores to itself."""
     from concurrent.futures import ThreadPoolExecutor
 
+    for p in packages:
+        if not p.collection.empty:
+            manifest.packages[manifest_key(p.target)] = p.state
     with ThreadPoolExecutor(1, thread_name_prefix="flashgen-package") as pool:
         made = [pool.submit(p.render) for p in packages]
-        for p in packages:
-            if not p.collection.empty:
-                manifest.packages[manifest_key(p.target)] = p.state
         files = manifest.render(seen)
         for package, data in zip(packages, made, strict=True):
             written = package.write(data.result())

@@ -355,6 +355,34 @@ def test_unchanged_rebuild_reprocesses_nothing(tmp_path, monkeypatch):
     assert len(calls) == 4 and forced.exit_code == 0
 
 
+def test_unwritten_vault_package_is_not_recorded(tmp_path, monkeypatch):
+    """The manifest is written after the packages it records: a package that could not be
+    written is written by the next build, not taken as up to date."""
+    from flashgen import pipeline
+
+    folder = tmp_path / "v"
+    folder.mkdir()
+    for i in range(2):
+        (folder / f"n{i}.md").write_text(f"## T{i}\n\n- a **b**\n- c\n")
+    out = tmp_path / "out"
+    assert run("build", str(folder), "--out", str(out), "--format", "apkg").exit_code == 0
+    manifest = (out / ".flashgen" / "manifest.json").read_bytes()
+    (folder / "n1.md").write_text("## T1\n\n- a **changed**\n- c\n")
+
+    def fail(self, data):
+        raise OutputError(f"{self.target}: cannot write (disk full)")
+
+    with monkeypatch.context() as m:
+        m.setattr(pipeline._VaultPackage, "write", fail)
+        failed = run("build", str(folder), "--out", str(out), "--format", "apkg")
+    assert failed.exit_code == OutputError.exit_code and "disk full" in failed.output
+    assert (out / ".flashgen" / "manifest.json").read_bytes() == manifest
+    again = run("build", str(folder), "--out", str(out), "--format", "apkg")
+    assert again.exit_code == 0 and "v.apkg" in again.output
+    with zipfile.ZipFile(out / "v.apkg") as z:
+        assert b"changed" in z.read("collection.anki2")
+
+
 def test_note_edited_during_its_build_is_built_again(tmp_path, monkeypatch):
     from flashgen import pipeline
 
