@@ -14,6 +14,10 @@ pip does when it installs a package: without it, a machine that sets PYTHONDONTW
 (this one does) compiles them again in every build and in every worker, about 0.1 s a build.
 One untimed build of each revision then fills the cache with the bytecode of the standard
 library and the dependencies, which the prefix keeps apart from their own.
+
+With --instructions, each full build runs once under ``valgrind --tool=callgrind`` instead
+(slow: minutes per thousand notes) and the instructions of the build and its workers are
+reported: unlike wall time on a shared VM, the count is the same from one run to the next.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import argparse
 import contextlib
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -133,6 +138,22 @@ def compile_code(code: Path) -> None:
                    env=_env(code), check=True)
 
 
+def count_build(vault: Path, out: Path, code: Path) -> list[int]:
+    """Instructions of each process of one full build (the build first), by callgrind."""
+    python = os.path.realpath(sys.executable)  # not a shim: valgrind would count a shell
+    with tempfile.TemporaryDirectory(prefix="flashgen-callgrind-") as tmp:
+        cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/%p.out", python,
+               "-m", "flashgen", "build", str(vault), "--out", str(out), "--format", "apkg",
+               "--no-generate", "-q", "--force"]
+        subprocess.run(cmd, env=_env(code), cwd=out.parent, check=True, capture_output=True)
+        counts = {}
+        for f in Path(tmp).glob("*.out"):
+            found = re.search(r"^(?:summary|totals): (\d+)", f.read_text(), re.MULTILINE)
+            if found:
+                counts[int(f.stem)] = int(found.group(1))
+    return [counts[pid] for pid in sorted(counts)]  # the build started first: lowest pid
+
+
 @contextlib.contextmanager
 def checkout(rev: str) -> Iterator[Path]:
     """A temporary git worktree of ``rev`` (to run an older flashgen side by side)."""
@@ -153,7 +174,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--baseline", metavar="REV",
                         help="also time this git revision, alternating with the working tree")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions with valgrind instead of timing")
     args = parser.parse_args()
+    if args.instructions and shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed (apt-get install valgrind)")
     with contextlib.ExitStack() as stack:
         codes = {"now": ROOT}
         if args.baseline:
@@ -170,6 +195,14 @@ def main() -> None:
             if n == sizes[0]:
                 for name, code in codes.items():  # warm-up: fills the bytecode cache
                     run_build(vault, root / f"out-{n}-{name}", True, code)
+            if args.instructions:
+                for name, code in codes.items():
+                    build, *workers = count_build(vault, root / f"out-{n}-{name}", code)
+                    total = build + sum(workers)
+                    print(f"{name:>8} {n:>5} notes: {total / 1e9:6.2f} G instructions "
+                          f"({total / n / 1e6:5.1f} M per note; build {build / 1e9:.2f} G, "
+                          f"workers {sum(workers) / 1e9:.2f} G)", flush=True)
+                continue
             full: dict[str, list[float]] = {k: [] for k in codes}
             again: dict[str, list[float]] = {k: [] for k in codes}
             peaks: dict[str, list[int]] = {k: [] for k in codes}
@@ -183,12 +216,12 @@ def main() -> None:
                                              sample=True)[1])
             for name in codes:
                 med = statistics.median(full[name])
-                re = statistics.median(again[name])
+                rebuild = statistics.median(again[name])
                 if name == "now":
                     medians.append((n, med))
                 print(f"{name:>8} {n:>5} notes: full build {med:6.2f} s ({n / med:4.0f} notes/s), "
                       f"peak RSS {max(peaks[name]) / 1024:5.0f} MiB, no-change rebuild "
-                      f"{re:5.2f} s ({100 * re / med:4.1f} %)", flush=True)
+                      f"{rebuild:5.2f} s ({100 * rebuild / med:4.1f} %)", flush=True)
             if args.baseline:
                 ratio = statistics.median(full[args.baseline]) / statistics.median(full["now"])
                 print(f"         {n:>5} notes: {args.baseline} / now = {ratio:.2f}", flush=True)
