@@ -118,9 +118,9 @@ def _inline(state: StateCore) -> None:
 
 def _emphasis(content: str, out: list[Token], token: type[Token]) -> bool:
     """Append the tokens of ``content`` to ``out`` when its only syntax is ``*em*`` and
-    ``**strong**`` that do not nest: runs of one or two ``*``, each opening before a letter
-    or digit and closing the run before it, of the same length, after a letter or digit.
-    False (``out`` untouched) for anything else.
+    ``**strong**`` that do not nest: runs of one or two ``*``, where a run opens when a
+    letter or digit follows it, and closes the open run (of the same length) when a letter
+    or digit precedes it. False (``out`` untouched) for anything else.
 
     Before a letter or digit a run can open (it is left-flanking), after one it can close
     (right-flanking), and pairs of equal length of one or two never meet CommonMark's rule
