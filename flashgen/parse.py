@@ -34,9 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("flashgen")
 
-_INLINE_STYLES = {"strong": "strong", "em": "em"}
-
-
 _TRIGGERS: dict[str, tuple[str, ...]] = {
     "table": ("|",), "fence": ("`", "~"), "blockquote": (">",), "reference": ("[",),
     "html_block": ("<",), "html_inline": ("<",), "autolink": ("<",), "entity": ("&",),
@@ -85,13 +82,9 @@ def markdown(off: frozenset[str] = frozenset()) -> MarkdownIt:
     return md
 
 
-_INLINE_SYNTAX = re.compile(r"[\n\\`~*_\[<&]")
-"""Characters that can start inline syntax (line break, escape, code, strikethrough,
-emphasis, link or image, autolink or HTML, entity). Text without them is one text run."""
-
-
-_OTHER_SYNTAX = re.compile(r"[\n\\`~_\[<&]")
-"""Inline syntax besides ``*``."""
+_INLINE_SYNTAX = re.compile(r"[\n\\`~_\[<&]")
+"""Characters besides ``*`` that can start inline syntax (line break, escape, code,
+strikethrough, emphasis, link or image, autolink or HTML, entity)."""
 
 _STARS = re.compile(r"(\*+)")
 
@@ -109,11 +102,14 @@ def _inline(state: StateCore) -> None:
         if token.children is None:
             token.children = []
         content = token.content
-        if content and _INLINE_SYNTAX.search(content) is None:
-            token.children.append(Token("text", "", 0, content=content))
-        elif (_OTHER_SYNTAX.search(content) is not None
-              or not _emphasis(content, token.children, Token)):
-            state.md.inline.parse(content, state.md, state.env, token.children)
+        if _INLINE_SYNTAX.search(content) is None:
+            if "*" not in content:
+                if content:
+                    token.children.append(Token("text", "", 0, content=content))
+                continue
+            if _emphasis(content, token.children, Token):
+                continue
+        state.md.inline.parse(content, state.md, state.env, token.children)
 
 
 def _emphasis(content: str, out: list[Token], token: type[Token]) -> bool:
@@ -467,9 +463,8 @@ def _spans(tokens: list[Token]) -> list[Span]:
             kind = kind[:-5]  # "xxx_open" -> "xxx"
             if kind == "link":
                 stack.append((style or "link", href or str(token.attrs.get("href", ""))))
-            elif kind in _INLINE_STYLES:
-                stack.append((style if style in ("strong", "link") else _INLINE_STYLES[kind],
-                              href))
+            elif kind in ("strong", "em"):
+                stack.append((style if style in ("strong", "link") else kind, href))
             else:  # strikethrough and anything else: keep the text
                 stack.append((style, href))
         elif token.nesting == -1:

@@ -96,8 +96,8 @@ TRIGGER_TEXT = st.lists(st.one_of(MD_ATOMS, st.sampled_from(
 @example("---\r\nfoo\r\n---\r\nbar\r\n===\r\n")
 def test_parser_shortcuts_change_no_token(text):
     """Rules switched off for want of their trigger character, the inline parser skipped for
-    text without inline syntax, options given their defaults: the tokens of a stock
-    markdown-it parser, configured as flashgen's is."""
+    text without inline syntax or with only simple emphasis, options given their defaults:
+    the tokens of a stock markdown-it parser, configured as flashgen's is."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 

@@ -262,9 +262,8 @@ class Collection:
         conn = self._conn
         try:
             decks, types_json = conn.execute("SELECT decks, models FROM col").fetchone()
-            ours = {str(did) for did in self._decks.values()}
-            entries = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in json.loads(decks).items()
-                       if k not in ours]  # Anki's default deck
+            # Anki's default deck (ID 1; flashgen's deck IDs have bit 56 set)
+            entries = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in json.loads(decks).items()]
             note_types = json.loads(types_json)
             types = models()
             for kind, did in self._model_deck.items():
