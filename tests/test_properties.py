@@ -172,3 +172,25 @@ def test_ascii_word_patterns_match_the_unicode_ones(text):
     low = text.lower()
     assert i18n._ASCII_WORD.findall(low) == i18n._WORD.findall(low)
     assert cards._ASCII_TERM.findall(low) == cards._TERM.findall(low)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=30), st.sampled_from(["basic", "cloze", "mcq"]),
+                          st.text(max_size=12), st.lists(st.text(max_size=40), max_size=7),
+                          st.lists(st.text(max_size=10), max_size=3),
+                          st.lists(st.integers(0, 30), max_size=3)), max_size=4))
+@example([("D\u2028::S", "basic", "g\\\"", ["\t<b>é</b>\n", "\x1f\x00🚀"], ["t"], [0, 1])])
+def test_encoded_rows_are_the_stdlib_json_and_fit_on_one_line(rows):
+    """Rows encoded for the workers and the cache read back as they were, are the text the
+    stdlib writes (so a cache written before orjson reads the same), and hold no tab or line
+    break (the cache keeps a note per line, path and rows split by a tab)."""
+    import json
+
+    from flashgen.export.anki import NoteRow, encode_rows
+
+    notes = [NoteRow(d, k, g, tuple(f), tuple(t), tuple(o)) for d, k, g, f, t, o in rows]
+    text = encode_rows(notes)
+    assert text == json.dumps(notes, ensure_ascii=False, separators=(",", ":"))
+    assert "\t" not in text and "\n" not in text
+    assert [NoteRow(d, k, g, tuple(f), tuple(t), tuple(o))
+            for d, k, g, f, t, o in json.loads(text)] == notes
