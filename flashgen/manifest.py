@@ -160,6 +160,11 @@ class Manifest:
         self.entries[k] = Entry(print_, settings, [key(p) for p in outputs], counts,
                                 {p: fingerprint(Path(p)) for p in media.values()})
 
+    def keep(self, note: Path, rows: str, media: dict[str, str]) -> None:
+        """Cache the Anki notes of an unchanged ``note`` that was derived again because its
+        cached ones were lost or damaged."""
+        self._fresh[key(note)] = (rows, media)
+
     def forget(self, note: Path) -> None:
         self.entries.pop(key(note), None)
 

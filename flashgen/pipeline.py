@@ -8,7 +8,7 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -331,9 +331,8 @@ def build(
             note: _Done | None = None
             if path in pending:
                 note = next(processed)
-                result = _finish(path, prints[path], note, settings, manifest)
-                if package is not None and note.counts:
-                    result = replace(result, joins=package.target)
+                joins = package.target if package is not None and note.counts else None
+                result = _finish(path, prints[path], note, settings, manifest, joins)
             else:
                 counts = manifest.entries[manifest_key(path)].counts
                 result = NoteResult(path, unchanged=True, counts=counts)
@@ -380,8 +379,9 @@ def _write_packages(packages: list[_VaultPackage], manifest: Manifest,
 
 
 def _finish(path: Path, print_: list[int], note: _Done, settings: str,
-            manifest: Manifest) -> NoteResult:
-    """Record a processed note in the manifest (after emitting a worker's log records)."""
+            manifest: Manifest, joins: Path | None) -> NoteResult:
+    """Record a processed note in the manifest (after emitting a worker's log records);
+    ``joins`` is the vault package its cards go into."""
     for level, message in note.records:
         log.log(level, "%s", message)
     if note.error:
@@ -389,7 +389,8 @@ def _finish(path: Path, print_: list[int], note: _Done, settings: str,
         return NoteResult(path, error=note.error, warnings=note.warnings)
     manifest.record(path, print_, settings, list(note.outputs), note.counts, note.sources,
                     note.rows)
-    return NoteResult(path, note.deck, note.outputs, warnings=note.warnings, counts=note.counts)
+    return NoteResult(path, note.deck, note.outputs, warnings=note.warnings, counts=note.counts,
+                      joins=joins)
 
 
 PARALLEL_MIN_NOTES = 48
@@ -414,10 +415,10 @@ def _process_all(paths: list[Path], options: BuildOptions, stage: Stage | None,
     gc.freeze()
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                                 initializer=_worker_init) as pool:
-            jobs = [(p, options, formats, vault) for p in paths]
-            chunk = max(1, min(8, len(jobs) // (4 * workers)))  # small: workers end together
-            yield from pool.map(_worker, jobs, chunksize=chunk)
+                                 initializer=_worker_init,
+                                 initargs=(options, formats, vault)) as pool:
+            chunk = max(1, min(8, len(paths) // (4 * workers)))  # small: workers end together
+            yield from pool.map(_worker, paths, chunksize=chunk)
     finally:
         gc.unfreeze()
 
@@ -435,9 +436,11 @@ class _Capture(logging.Handler):
 
 _capture = _Capture()
 _parent: list[int] = []
+_settings: list[tuple[BuildOptions, tuple[str, ...], bool]] = []
+"""What every job of a worker shares, given once when it starts."""
 
 
-def _worker_init() -> None:
+def _worker_init(options: BuildOptions, formats: tuple[str, ...], vault: bool) -> None:
     # a note makes a few thousand short-lived objects and almost no cycles: collect the
     # youngest generation every 5,000 allocations instead of 700 (1 % fewer instructions)
     gc.set_threshold(5000, 10, 10)
@@ -445,13 +448,14 @@ def _worker_init() -> None:
     log.propagate = False
     log.setLevel(logging.DEBUG)
     _parent[:] = [os.getppid()]
+    _settings[:] = [(options, formats, vault)]
 
 
-def _worker(job: tuple[Path, BuildOptions, tuple[str, ...], bool]) -> _Done:
+def _worker(path: Path) -> _Done:
     """Process one note in a worker process; its cards stay here, its Anki notes go back."""
     if os.getppid() != _parent[0]:
         os._exit(1)  # the build was killed: write nothing more
-    path, options, formats, vault = job
+    options, formats, vault = _settings[0]
     _capture.records = []
     note = _process(path, options, None, formats, vault)
     note.deck = None
@@ -523,6 +527,8 @@ class _VaultPackage:
             log.error("%s", note.error)
             return
         self._insert(note)
+        if note.rows:
+            self.manifest.keep(path, note.rows, note.sources)
 
     def _insert(self, note: _Done) -> None:
         if note.rows:

@@ -511,6 +511,17 @@ def test_vault_rebuild_keeps_unchanged_notes_from_the_cache(tmp_path, monkeypatc
     assert sorted(calls[4:]) == [folder / f"n{i}.md" for i in range(3)]
     text, _ = _apkg_text(out / "v.apkg")
     assert all(w in text for w in ("alpha0", "beta0", "changed", "again"))
+    # well-formed rows of a note type flashgen does not have: that note is derived again
+    lines = cache.read_text().split("\n")
+    assert len(lines) == 4  # the notes derived again are cached again
+    n0 = next(i for i, line in enumerate(lines) if "n0.md" in line.partition("\t")[0])
+    lines[n0] = lines[n0].replace('"basic"', '"nokind"').replace('"cloze"', '"nokind"')
+    cache.write_text("\n".join(lines))
+    (folder / "n2.md").write_text("## T2\n\n- alpha2 **third**\n- gamma2\n")
+    build(BuildOptions(paths=(folder,), out_dir=out, formats=("apkg",)))
+    assert sorted(calls[7:]) == [folder / f"n{i}.md" for i in (0, 2)]
+    text, _ = _apkg_text(out / "v.apkg")
+    assert all(w in text for w in ("alpha0", "beta0", "changed", "third"))
 
 
 def test_changed_image_rebuilds_its_note(tmp_path):

@@ -234,23 +234,27 @@ class Collection:
 
     def add(self, rows: Iterable[NoteRow] | str) -> None:
         """Add notes: NoteRows, or ``encode_rows`` text (decoded here, straight into rows)."""
-        types = models()
+        type_ids = _type_ids()
         notes: list[tuple[object, ...]] = []
         cards: list[tuple[object, ...]] = []
         mod = self._mod
         ids = self._ids
         decks = self._decks
+        used = self._model_deck
         for deck, kind, guid, fields, labels, ords in (orjson.loads(rows) if isinstance(rows, str)
                                                        else rows):
+            mid = type_ids[kind]  # first: a damaged cache's unknown kind changes nothing
             did = decks.get(deck)
             if did is None:
                 did = decks[deck] = deck_id(deck)
                 self._deck_json.append(f'"{did}": {_deck_entry(did, deck)}')
-            self._model_deck.setdefault(kind, did)
+            if kind not in used:
+                used[kind] = did
             nid = next(ids)
-            notes.append((nid, guid, types[kind].model_id, mod, " " + " ".join(labels) + " ",
-                          "\x1f".join(fields), fields[0]))
-            cards.extend((next(ids), nid, did, o, mod) for o in ords)
+            notes.append((nid, guid, mid, mod, f" {' '.join(labels)} ", "\x1f".join(fields),
+                          fields[0]))
+            for o in ords:
+                cards.append((next(ids), nid, did, o, mod))
         # the columns every row shares are written into the statements: fewer values to bind
         self._conn.executemany("INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'')", notes)
         self._conn.executemany(
@@ -314,6 +318,12 @@ class Collection:
             for i, (_, data) in enumerate(files):
                 z.writestr(zipfile.ZipInfo(str(i), date), data, zipfile.ZIP_STORED)
         return buf.getvalue()
+
+
+@lru_cache(maxsize=1)
+def _type_ids() -> dict[str, int]:
+    """Note type ID by kind."""
+    return {kind: model.model_id for kind, model in models().items()}
 
 
 @lru_cache(maxsize=1)
