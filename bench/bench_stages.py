@@ -42,7 +42,7 @@ for path in sorted(vault.rglob("*.md"))[:count]:
     if stage == "read":
         continue
     if stage == "markdown-it":
-        parse.parser_for(text).parse(text)
+        parse.tokens(text)
         continue
     doc = parse.parse(text, str(path))
     if stage == "document":

@@ -38,15 +38,15 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "table": ("|",), "fence": ("`", "~"), "blockquote": (">",), "reference": ("[",),
     "html_block": ("<",), "html_inline": ("<",), "autolink": ("<",), "entity": ("&",),
     "backticks": ("`",), "link": ("[",), "image": ("[",), "strikethrough": ("~",),
-    # indented code needs four columns of blank: four spaces or a tab. (Searched in the whole
-    # text: with this rule off, other rules stop treating indented lines as code, and so does
-    # the front matter rule.)
+    # the core rule that joins escaped characters and entities into the text beside them
+    "text_join": ("\\", "&"),
+    # indented code needs four columns of blank: four spaces or a tab
     "code": ("    ", "\t"),
 }
-"""Rules that cannot match unless the text holds one of these strings. A note without them
-is parsed with those rules off: the same tokens (a property test compares with a stock
-parser), and much less time in a vault of plain notes, where markdown-it is most of the
-cost."""
+"""Rules that cannot match unless the text after the front matter holds one of these
+strings. A note without them is parsed with those rules off: the same tokens (a property
+test compares with a stock parser), and much less time in a vault of plain notes, where
+markdown-it is most of the cost."""
 
 _LINE_TRIGGERS: dict[str, re.Pattern[str]] = {
     # three of one marker with only blanks between and after: ---, * * *, ___
@@ -54,8 +54,7 @@ _LINE_TRIGGERS: dict[str, re.Pattern[str]] = {
     # a setext underline: a run of = or - after blanks and quote markers only
     "lheading": re.compile(r"^[ \t>]*(?:=+|-+)[ \t]*$", re.MULTILINE),
 }
-"""Block rules that need a line of their own shape, looked for after the front matter (whose
-closing ``---`` would otherwise turn on the rules of every note that has one)."""
+"""Block rules that need a line of their own shape."""
 
 
 _OPTIONAL = ("tasklists", "inline_definitions", "alerts", "store_labels",
@@ -65,17 +64,15 @@ _OPTIONAL = ("tasklists", "inline_definitions", "alerts", "store_labels",
 
 @cache
 def markdown(off: frozenset[str] = frozenset()) -> MarkdownIt:
-    """The configured parser: CommonMark + tables + strikethrough + front matter, with the
-    rules in ``off`` switched off."""
+    """The configured parser: CommonMark + tables + strikethrough, with the rules in ``off``
+    switched off. (Front matter is split off before it parses: see ``tokens``.)"""
     from markdown_it import MarkdownIt
-    from mdit_py_plugins.front_matter import front_matter_plugin
 
     # raw HTML is tokenised so <img> can be found; everything else in it stays text. The
     # options rules look up with .get() are given their defaults: a missing one costs a
     # KeyError inside markdown-it's options mapping on every list item (about 5 % of parsing)
     md = MarkdownIt("commonmark", {"html": True, **dict.fromkeys(_OPTIONAL, False)})
     md.enable(["table", "strikethrough"])
-    md.use(front_matter_plugin)
     md.core.ruler.at("inline", _inline)
     if off:
         md.disable(sorted(off))
@@ -163,49 +160,65 @@ def may_hold_images(text: str) -> bool:
     return _IMAGE_SYNTAX.search(text) is not None
 
 
-def parser_for(text: str) -> MarkdownIt:
-    """The parser for ``text``: rules it has no trigger for are off."""
-    off = {rule for rule, needles in _TRIGGERS.items() if not any(n in text for n in needles)}
-    if "\r" not in text:  # markdown-it makes \r a line end: keep the line rules then
-        body = text[_front_matter_end(text):]
-        off.update(rule for rule, shape in _LINE_TRIGGERS.items() if not shape.search(body))
+def parser_for(body: str) -> MarkdownIt:
+    """The parser for ``body`` (a note's text after its front matter, normalised): rules it
+    has no trigger for are off."""
+    off = {rule for rule, needles in _TRIGGERS.items() if not any(n in body for n in needles)}
+    off.update(rule for rule, shape in _LINE_TRIGGERS.items() if not shape.search(body))
     return markdown(frozenset(off))
 
 
-def _front_matter_end(text: str) -> int:
-    """Where the text after the front matter starts (0 without front matter), as the front
-    matter rule of mdit-py-plugins decides it: line 0 opens with three dashes or more; the
-    first later line that holds as many dashes or more (indented less than four columns, then
-    only blanks) or starts with ``...`` (then only blanks) closes it; unclosed, there is
-    none."""
+def tokens(text: str) -> tuple[str | None, list[Token]]:
+    """The note's front matter (None without one) and markdown-it's tokens for the rest.
+
+    These are the tokens of mdit-py-plugins' front matter rule and markdown-it (a property
+    test compares them with a stock parser that has the plugin), made with less work: the
+    front matter is split off here and its lines left blank, so that line numbers stay, and
+    the rule is not tried again at the start of every later block. Its YAML then turns on
+    no rule either (``[`` in a list of tags, ``|`` in a block scalar)."""
+    # markdown-it's own normalisation, done first so that the front matter is found in the
+    # text markdown-it sees
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+    span = _front_matter_span(text)
+    if span is None:
+        return None, parser_for(text).parse(text)
+    start, stop, body = span
+    blank = "\n" * text.count("\n", 0, body)
+    rest = text[body:]
+    return text[start:stop], parser_for(rest).parse(blank + rest)
+
+
+def _front_matter_span(text: str) -> tuple[int, int, int] | None:
+    """Where the front matter's YAML starts and stops and where the text after it starts, as
+    the front matter rule of mdit-py-plugins decides it; None without front matter. Line 0
+    opens with three dashes or more; the first later line that closes it (``_closes``) ends
+    it; unclosed, there is none."""
     if not text.startswith("---"):
-        return 0
+        return None
     first_end = text.find("\n")
     if first_end < 0:
-        return 0
-    markers = len(text[:first_end]) - len(text[:first_end].lstrip("-"))
+        return None
+    markers = first_end - len(text[:first_end].lstrip("-"))
     pos = first_end + 1
     while pos < len(text):
         end = text.find("\n", pos)
         if end < 0:
             end = len(text)
-        line = text[pos:end]
-        if line.startswith("...") and not line[3:].strip(" \t"):
-            return end + 1
-        columns = 0
-        for i, ch in enumerate(line):
-            if ch == " ":
-                columns += 1
-            elif ch == "\t":
-                columns += 4 - columns % 4
-            else:
-                rest = line[i:]
-                dashes = len(rest) - len(rest.lstrip("-"))
-                if columns < 4 and dashes >= markers and not rest[dashes:].strip(" \t"):
-                    return end + 1
-                break
+        if _closes(text[pos:end], markers):
+            return first_end + 1, pos - 1, end + 1  # an empty YAML when they cross
         pos = end + 1
-    return 0
+    return None
+
+
+def _closes(line: str, markers: int) -> bool:
+    """A line that closes front matter opened by ``markers`` dashes: ``...`` then only
+    blanks, or as many dashes or more, indented less than four columns, then only blanks."""
+    if line.startswith("...") and not line[3:].strip(" \t"):
+        return True
+    rest = line.lstrip(" \t")
+    indent = len(line[: len(line) - len(rest)].expandtabs(4))  # tab stops every 4 columns
+    dashes = len(rest) - len(rest.lstrip("-"))
+    return indent < 4 and dashes >= markers and not rest[dashes:].strip(" \t")
 
 
 class _Node:
@@ -244,21 +257,19 @@ def _tree(tokens: list[Token]) -> list[_Node]:
 def parse(text: str, path: str, *, lang: str | None = None) -> Document:
     """Parse a note's text into a Document. ``path`` is only used for references."""
     builder = _Builder(path)
-    meta: dict[str, object] = {}
-    for node in _tree(parser_for(text).parse(text)):
-        if node.type == "front_matter":
-            meta = _front_matter(node, path)
-        else:
-            builder.block(node)
+    front, found = tokens(text)
+    meta = _front_matter(front, path) if front is not None else {}
+    for node in _tree(found):
+        builder.block(node)
     return builder.document(meta, lang, text)
 
 
-def _front_matter(node: _Node, path: str) -> dict[str, object]:
+def _front_matter(source: str, path: str) -> dict[str, object]:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
     try:
-        data = yaml.load(node.token.content, Loader=loader)
+        data = yaml.load(source, Loader=loader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 1
