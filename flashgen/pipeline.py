@@ -319,18 +319,20 @@ def build(
         prints = {p: fingerprint(p) for p in fresh}  # taken once, before any note is read
         todo = [p for p in fresh
                 if not (options.incremental and manifest.unchanged(p, settings, prints[p]))]
+        processed = _process_all(todo, options, stage, per_note, in_vault)
+        next(processed)  # workers start now, and get ready while the package opens
         package = None
         if in_vault and fresh:
             assert vault is not None
             newest = max(mtime for _, mtime in prints.values())
             package = _VaultPackage.open(vault, fresh, bool(todo), options, settings, manifest,
                                          timestamp_for(newest, options))
-        processed = _process_all(todo, options, stage, per_note, in_vault)
         pending = set(todo)
         for path in fresh:
             note: _Done | None = None
             if path in pending:
                 note = next(processed)
+                assert note is not None  # only the first item is None
                 joins = package.target if package is not None and note.counts else None
                 result = _finish(path, prints[path], note, settings, manifest, joins)
             else:
@@ -398,11 +400,13 @@ PARALLEL_MIN_NOTES = 48
 
 
 def _process_all(paths: list[Path], options: BuildOptions, stage: Stage | None,
-                 formats: tuple[str, ...], vault: bool) -> Iterator[_Done]:
+                 formats: tuple[str, ...], vault: bool) -> Iterator[_Done | None]:
     """Process notes in order: here, or in worker processes for many notes without a model
-    (the model stays in one process). Results arrive in order as they are ready."""
+    (the model stays in one process). Yields None first, once the workers have started;
+    then the results, in order, as they are ready."""
     workers = min(os.cpu_count() or 1, 8)
     if stage is not None or workers < 2 or len(paths) < PARALLEL_MIN_NOTES:
+        yield None
         for path in paths:
             yield _process(path, options, stage, formats, vault)
         return
@@ -418,7 +422,9 @@ def _process_all(paths: list[Path], options: BuildOptions, stage: Stage | None,
                                  initializer=_worker_init,
                                  initargs=(options, formats, vault)) as pool:
             chunk = max(1, min(8, len(paths) // (4 * workers)))  # small: workers end together
-            yield from pool.map(_worker, paths, chunksize=chunk)
+            done = pool.map(_worker, paths, chunksize=chunk)
+            yield None
+            yield from done
     finally:
         gc.unfreeze()
 

@@ -581,3 +581,22 @@ def test_deleted_note_leaves_the_manifest_and_the_package(tmp_path):
         Path(k).name for k in cached)
     text, _ = _apkg_text(out / "v.apkg")
     assert "kept" in text and "removed" not in text
+
+
+def test_vault_workers_never_import_genanki(tmp_path):
+    """A vault build's workers start before the build process imports genanki (it opens the
+    package while they get ready), so that they do not spend 50 ms each importing it: the
+    worker's path (parse, cards, Anki rows with their GUIDs) must not need it."""
+    note = tmp_path / "n.md"
+    note.write_text("# T\n\n## A\n\n- one **bold** point\n- two\n\n1. Why does x need y?\n")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from flashgen import pipeline\n"
+        "pipeline._worker_init(pipeline.BuildOptions(), (), True)\n"
+        f"done = pipeline._worker(Path({str(note)!r}))\n"
+        "assert done.rows and not done.error, done\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'genanki'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

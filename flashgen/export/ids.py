@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import string
 from functools import lru_cache
 
 from flashgen.model import PATH_SEP, Card, Deck
@@ -29,12 +30,16 @@ def note_guid(deck: Deck, card: Card) -> str:
     return "".join(reversed(digits))
 
 
+_BASE91 = string.ascii_letters + string.digits + "!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+"""The digits of genanki's base 91 (``genanki.util.BASE91_TABLE``; the property test of
+``note_guid`` fails on any other order). Spelled out here so that the worker processes of a
+vault build, which make the GUIDs, never import genanki."""
+
+
 @lru_cache(maxsize=1)
 def _base91_pairs() -> list[str]:
-    """Every two-digit number in genanki's base 91, by value."""
-    from genanki.util import BASE91_TABLE
-
-    return [a + b for a in BASE91_TABLE for b in BASE91_TABLE]
+    """Every two-digit number in base 91, by value."""
+    return [a + b for a in _BASE91 for b in _BASE91]
 
 
 def subdeck(deck: Deck, card: Card) -> str:
