@@ -28,7 +28,10 @@ from flashgen.model import (
 from flashgen.text import clean_inline, clean_label, collapse
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
     from markdown_it.rules_core import StateCore
     from markdown_it.token import Token
 
@@ -74,9 +77,82 @@ def markdown(off: frozenset[str] = frozenset()) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, **dict.fromkeys(_OPTIONAL, False)})
     md.enable(["table", "strikethrough"])
     md.core.ruler.at("inline", _inline)
+    if _token_maker() is not None:
+        md.core.ruler.at("block", _block)
     if off:
         md.disable(sorted(off))
     return md
+
+
+_TOKEN_FIELDS = ("type", "tag", "nesting", "attrs", "map", "level", "children", "content",
+                 "markup", "info", "meta", "block", "hidden")
+
+
+@cache
+def _token_maker() -> Callable[..., Token] | None:
+    """A function that makes markdown-it Tokens as ``Token(type, tag, nesting, ...)`` does,
+    in half the time: their slots are set directly, without the dataclass's ``__init__`` and
+    ``__post_init__`` (a note makes some 200 tokens; their making was a tenth of parsing).
+    None when Token has other fields than the ones it sets (another markdown-it version)."""
+    import dataclasses
+
+    from markdown_it.token import Token
+
+    if tuple(f.name for f in dataclasses.fields(Token)) != _TOKEN_FIELDS:
+        return None
+    new = object.__new__
+
+    def make(kind: str, tag: str, nesting: int, level: int = 0, block: bool = False,
+             content: str = "", markup: str = "") -> Token:
+        token = new(Token)
+        token.type = kind
+        token.tag = tag
+        token.nesting = nesting  # type: ignore[assignment]
+        token.attrs = {}
+        token.map = None
+        token.level = level
+        token.children = None
+        token.content = content
+        token.markup = markup
+        token.info = ""
+        token.meta = {}
+        token.block = block
+        token.hidden = False
+        return token
+
+    return make
+
+
+@cache
+def _block_state() -> type[StateBlock]:
+    """markdown-it's StateBlock, whose ``push`` makes tokens with ``_token_maker``."""
+    from markdown_it.rules_block import StateBlock
+
+    make = _token_maker()
+    assert make is not None  # only used with it
+
+    class State(StateBlock):
+        def push(self, ttype: str, tag: str, nesting: int) -> Token:  # type: ignore[override]
+            if nesting < 0:
+                self.level -= 1  # closing tag
+            token = make(ttype, tag, nesting, self.level, True)
+            if nesting > 0:
+                self.level += 1  # opening tag
+            self.tokens.append(token)
+            return token
+
+    return State
+
+
+def _block(state: StateCore) -> None:
+    """markdown-it's core ``block`` rule, with a StateBlock that makes tokens faster."""
+    if state.inlineMode or not state.src:
+        from markdown_it.rules_core import block
+
+        block(state)
+        return
+    blocks = _block_state()(state.src, state.md, state.env, state.tokens)
+    state.md.block.tokenize(blocks, blocks.line, blocks.lineMax)
 
 
 _INLINE_SYNTAX = re.compile(r"[\n\\`~_\[<&]")
@@ -93,6 +169,7 @@ def _inline(state: StateCore) -> None:
     test compares with a stock parser). Most points of a note are such text."""
     from markdown_it.token import Token
 
+    make = _token_maker() or Token
     for token in state.tokens:
         if token.type != "inline":
             continue
@@ -102,14 +179,14 @@ def _inline(state: StateCore) -> None:
         if _INLINE_SYNTAX.search(content) is None:
             if "*" not in content:
                 if content:
-                    token.children.append(Token("text", "", 0, content=content))
+                    token.children.append(make("text", "", 0, content=content))
                 continue
-            if _emphasis(content, token.children, Token):
+            if _emphasis(content, token.children, make):
                 continue
         state.md.inline.parse(content, state.md, state.env, token.children)
 
 
-def _emphasis(content: str, out: list[Token], token: type[Token]) -> bool:
+def _emphasis(content: str, out: list[Token], token: Callable[..., Token]) -> bool:
     """Append the tokens of ``content`` to ``out`` when its only syntax is ``*em*`` and
     ``**strong**`` that do not nest: runs of one or two ``*``, where a run opens when a
     letter or digit follows it, and closes the open run (of the same length) when a letter

@@ -131,6 +131,30 @@ def test_parser_shortcuts_change_no_token(text):
     assert found == expected
 
 
+def test_parser_without_the_token_shortcut_when_token_changes(monkeypatch):
+    """Tokens are made by setting their slots only while markdown-it's Token has the fields
+    flashgen knows; with any other fields, the stock constructor and block rule are used."""
+    from markdown_it.token import Token
+
+    from flashgen import parse
+
+    text = "---\na: b\n---\n# T\n\n- x **y**\n- z\n\n| a | b |\n|---|---|\n| c | d |\n"
+    fast = parse.tokens(text)
+    assert parse._token_maker() is not None
+    for cached in (parse.markdown, parse._token_maker, parse._block_state):
+        cached.cache_clear()
+    monkeypatch.setattr(parse, "_TOKEN_FIELDS", (*parse._TOKEN_FIELDS, "new"))
+    made = []
+    monkeypatch.setattr(Token, "__post_init__", lambda t: made.append(t) or setattr(t, "attrs", {}))
+    try:
+        assert parse.tokens(text) == fast
+        assert parse._token_maker() is None
+        assert len(made) == sum(1 + len(t.children or []) for t in fast[1])  # all by Token()
+    finally:
+        for cached in (parse.markdown, parse._token_maker, parse._block_state):
+            cached.cache_clear()
+
+
 def _doc_spans(doc):
     from flashgen.model import ListBlock, Paragraph, Table
 
