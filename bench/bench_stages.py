@@ -42,7 +42,10 @@ for path in sorted(vault.rglob("*.md"))[:count]:
     if stage == "read":
         continue
     if stage == "markdown-it":
-        parse.tokens(text)
+        if hasattr(parse, "tokens"):
+            parse.tokens(text)
+        else:  # a revision from before the front matter was split off by flashgen
+            parse.parser_for(text).parse(text)
         continue
     doc = parse.parse(text, str(path))
     if stage == "document":
