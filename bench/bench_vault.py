@@ -7,7 +7,9 @@ vault package); reports median wall time, notes per second, and the time of a re
 nothing changed (manifest), as medians of --runs, and the peak resident memory of the build
 and its worker processes together, from one more build sampled every 10 ms (sampling slows
 a build, so timed builds are not sampled). With --baseline REV, that git revision is timed
-too, alternating with the working tree, and the ratio of medians is printed.
+too, alternating with the working tree, and the median of the ratios of each pair of builds
+is printed. CPU seconds are those of the build and its workers together: on a shared VM
+they move less than wall time.
 
 flashgen's modules are compiled to bytecode first (in a temporary PYTHONPYCACHEPREFIX), as
 pip does when it installs a package: without it, a machine that sets PYTHONDONTWRITEBYTECODE
@@ -27,6 +29,7 @@ import contextlib
 import os
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -99,15 +102,17 @@ def _tree_rss(pid: int) -> int:
 
 
 def run_build(vault: Path, out: Path, force: bool, code: Path,
-              sample: bool = False) -> tuple[float, int]:
-    """Wall seconds of one build process running the flashgen found in ``code``, and (with
+              sample: bool = False) -> tuple[float, int, float]:
+    """Wall seconds of one build process running the flashgen found in ``code``, (with
     ``sample``) the peak resident memory in KiB of the build and its workers together,
-    sampled every 10 ms. Sampling reads /proc in this process while the build runs, which
-    costs the build about a tenth of its speed on two cores: timed runs do not sample."""
+    sampled every 10 ms, and the CPU seconds (user and system) of the build and its
+    workers. Sampling reads /proc in this process while the build runs, which costs the
+    build about a tenth of its speed on two cores: timed runs do not sample."""
     cmd = [sys.executable, "-m", "flashgen", "build", str(vault), "--out", str(out),
            "--format", "apkg", "--no-generate", "-q"]
     if force:
         cmd.append("--force")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)  # workers count once waited for
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=_env(code), cwd=out.parent)  # not here: -m puts cwd first
     peak = 0
@@ -117,9 +122,11 @@ def run_build(vault: Path, out: Path, force: bool, code: Path,
             time.sleep(0.01)
     proc.wait()
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode:
         raise SystemExit(f"build failed ({proc.returncode}): {' '.join(cmd)}")
-    return wall, peak
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return wall, peak, cpu
 
 
 _PYCACHE = Path(tempfile.gettempdir()) / f"flashgen-bench-pycache-{os.getpid()}"
@@ -204,12 +211,15 @@ def main() -> None:
                           f"workers {sum(workers) / 1e9:.2f} G)", flush=True)
                 continue
             full: dict[str, list[float]] = {k: [] for k in codes}
+            cpu: dict[str, list[float]] = {k: [] for k in codes}
             again: dict[str, list[float]] = {k: [] for k in codes}
             peaks: dict[str, list[int]] = {k: [] for k in codes}
             for _ in range(args.runs):
                 for name, code in codes.items():  # alternate, so drift hits both alike
                     out = root / f"out-{n}-{name}"
-                    full[name].append(run_build(vault, out, True, code)[0])
+                    wall, _, seconds = run_build(vault, out, True, code)
+                    full[name].append(wall)
+                    cpu[name].append(seconds)
                     again[name].append(run_build(vault, out, False, code)[0])
             for name, code in codes.items():  # memory: one more full build each, sampled
                 peaks[name].append(run_build(vault, root / f"out-{n}-{name}", True, code,
@@ -219,12 +229,17 @@ def main() -> None:
                 rebuild = statistics.median(again[name])
                 if name == "now":
                     medians.append((n, med))
-                print(f"{name:>8} {n:>5} notes: full build {med:6.2f} s ({n / med:4.0f} notes/s), "
-                      f"peak RSS {max(peaks[name]) / 1024:5.0f} MiB, no-change rebuild "
+                print(f"{name:>8} {n:>5} notes: full build {med:6.2f} s ({n / med:4.0f} notes/s, "
+                      f"{statistics.median(cpu[name]):5.2f} CPU s), peak RSS "
+                      f"{max(peaks[name]) / 1024:5.0f} MiB, no-change rebuild "
                       f"{rebuild:5.2f} s ({100 * rebuild / med:4.1f} %)", flush=True)
             if args.baseline:
-                ratio = statistics.median(full[args.baseline]) / statistics.median(full["now"])
-                print(f"         {n:>5} notes: {args.baseline} / now = {ratio:.2f}", flush=True)
+                # each pair of builds ran back to back: the median of their ratios is less
+                # moved by the VM's drift than the ratio of the medians
+                pairs = zip(full[args.baseline], full["now"], strict=True)
+                ratio = statistics.median(b / a for b, a in pairs)
+                print(f"         {n:>5} notes: {args.baseline} / now = {ratio:.2f} "
+                      "(median of paired ratios)", flush=True)
         for n, med in medians[1:]:
             print(f"time ratio {n}/{medians[0][0]} notes: {med / medians[0][1]:.2f} "
                   f"(linear would be {n / medians[0][0]:.2f})")
