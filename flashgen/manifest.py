@@ -77,12 +77,6 @@ class Manifest:
         except (OSError, ValueError, TypeError, KeyError):
             return cls(folder)
 
-    def save(self, found: Iterable[Path] = ()) -> None:
-        """Write the manifest (and the row cache, when notes were built): each file atomic.
-        Notes deleted since they were built are dropped (``found``: notes this build found,
-        not looked for again)."""
-        self.write(self.render(found))
-
     def write(self, files: dict[Path, bytes]) -> None:
         """Write what ``render`` made, each file atomic, the manifest last."""
         for path, data in files.items():
@@ -92,7 +86,9 @@ class Manifest:
                 (self.folder / "rows.json").unlink(missing_ok=True)  # format 2's cache
 
     def render(self, found: Iterable[Path] = ()) -> dict[Path, bytes]:
-        """The files ``save`` writes, by path: only those that changed."""
+        """The files to write (``write``), by path: only those that changed. Notes deleted
+        since they were built are dropped (``found``: notes this build found, not looked for
+        again)."""
         files: dict[Path, bytes] = {}
         present = {key(p) for p in found} | self._fresh.keys()
         gone = [k for k in self.entries if k not in present and not Path(k).is_file()]

@@ -68,7 +68,8 @@ _OPTIONAL = ("tasklists", "inline_definitions", "alerts", "store_labels",
 @cache
 def markdown(off: frozenset[str] = frozenset()) -> MarkdownIt:
     """The configured parser: CommonMark + tables + strikethrough, with the rules in ``off``
-    switched off. (Front matter is split off before it parses: see ``tokens``.)"""
+    switched off. (Text reaches it through ``tokens``, normalised and with its front matter
+    split off.)"""
     from markdown_it import MarkdownIt
 
     # raw HTML is tokenised so <img> can be found; everything else in it stays text. The
@@ -76,6 +77,7 @@ def markdown(off: frozenset[str] = frozenset()) -> MarkdownIt:
     # KeyError inside markdown-it's options mapping on every list item (about 5 % of parsing)
     md = MarkdownIt("commonmark", {"html": True, **dict.fromkeys(_OPTIONAL, False)})
     md.enable(["table", "strikethrough"])
+    md.disable("normalize")  # ``tokens`` normalises the text before it splits it
     md.core.ruler.at("inline", _inline)
     if _token_maker() is not None:
         md.core.ruler.at("block", _block)
@@ -253,9 +255,11 @@ def tokens(text: str) -> tuple[str | None, list[Token]]:
     front matter is split off here and its lines left blank, so that line numbers stay, and
     the rule is not tried again at the start of every later block. Its YAML then turns on
     no rule either (``[`` in a list of tags, ``|`` in a block scalar)."""
-    # markdown-it's own normalisation, done first so that the front matter is found in the
-    # text markdown-it sees
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+    from markdown_it.rules_core.normalize import NEWLINES_RE, NULL_RE
+
+    # markdown-it's own normalisation (its rule is off in ``markdown``), done first so that
+    # the front matter is found in the text markdown-it sees
+    text = NULL_RE.sub("\ufffd", NEWLINES_RE.sub("\n", text))
     span = _front_matter_span(text)
     if span is None:
         return None, parser_for(text).parse(text)
