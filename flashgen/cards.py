@@ -35,6 +35,7 @@ from flashgen.model import (
     Text,
     has_content,
     plain,
+    value,
 )
 from flashgen.text import collapse
 
@@ -44,7 +45,7 @@ log = logging.getLogger("flashgen")
 # --- the note as the rules see it -------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Place:
     """A section with what the rules need to know about where it sits."""
 
