@@ -22,11 +22,12 @@ def value(cls: type[T]) -> type[T]:
 
     The frozen dataclass `__init__` sets each field through `object.__setattr__`, which costs
     about 0.3 µs a field; a note makes hundreds of these values, and that was a tenth of
-    deriving its cards. This `__init__` takes the same parameters and defaults but calls each
-    slot's own descriptor instead (as fast as a plain class). Assignment after `__init__` still
-    raises `FrozenInstanceError`; equality, hashing, `replace` and `fields` are the dataclass's.
+    deriving its cards. This `__init__`, made instead of the dataclass's, takes the same
+    parameters and defaults but calls each slot's own descriptor (as fast as a plain class).
+    Assignment after `__init__` still raises `FrozenInstanceError`; equality, hashing,
+    `replace` and `fields` are the dataclass's.
     """
-    made: Any = dataclass(frozen=True, slots=True)(cls)
+    made: Any = dataclass(frozen=True, slots=True, init=False)(cls)
     names: dict[str, Any] = {"MISSING": MISSING, "__name__": made.__module__}
     params, lines = ["self"], []
     for f in fields(made):
