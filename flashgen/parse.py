@@ -130,8 +130,9 @@ def _block_state() -> type[StateBlock]:
     """markdown-it's StateBlock, whose ``push`` makes tokens with ``_token_maker``."""
     from markdown_it.rules_block import StateBlock
 
-    make = _token_maker()
-    assert make is not None  # only used with it
+    maker = _token_maker()
+    assert maker is not None  # only used with it
+    make = maker  # not Optional inside the class (mypy does not narrow closures)
 
     class State(StateBlock):
         def push(self, ttype: str, tag: str, nesting: int) -> Token:  # type: ignore[override]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from flashgen import i18n
 from flashgen.export.files import write_bytes
@@ -194,7 +194,8 @@ def _height(pdf: FPDF, lines: list[str], w: float, size: float, bold_first: bool
     total = 0.0
     for i, line in enumerate(lines):
         pdf.set_font(FONT, "B" if (bold_first and i == 0) else "", size)
-        n = len(pdf.multi_cell(w, size * 0.45, line, dry_run=True, output="LINES"))
+        wrapped = pdf.multi_cell(w, size * 0.45, line, dry_run=True, output="LINES")
+        n = len(cast("list[str]", wrapped))  # output="LINES": the wrapped lines
         total += n * size * 0.45 + size * 0.12
     return total
 
