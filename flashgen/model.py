@@ -28,6 +28,11 @@ def value(cls: type[T]) -> type[T]:
     `replace` and `fields` are the dataclass's.
     """
     made: Any = dataclass(frozen=True, slots=True, init=False)(cls)
+    # what this __init__ does not do, refused rather than silently skipped
+    unsupported = [f.name for f in fields(made) if not f.init or f.kw_only is True]
+    if unsupported or hasattr(made, "__post_init__"):
+        raise TypeError(f"@value supports plain fields only, without __post_init__: "
+                        f"{made.__qualname__} {unsupported or '__post_init__'}")
     names: dict[str, Any] = {"MISSING": MISSING, "__name__": made.__module__}
     params, lines = ["self"], []
     for f in fields(made):

@@ -73,3 +73,22 @@ def test_values_pickle() -> None:
     assert pickle.loads(pickle.dumps(span)) == span
     back = pickle.loads(pickle.dumps(doc))
     assert back == doc and back.meta == {"k": [1]}
+
+
+
+def test_value_refuses_what_its_init_would_skip() -> None:
+    with pytest.raises(TypeError, match="@value supports plain fields only"):
+        @model.value
+        class NotInInit:
+            x: int = field(default=0, init=False)
+    with pytest.raises(TypeError, match="@value supports plain fields only"):
+        @model.value
+        class KeywordOnly:
+            x: int = field(default=0, kw_only=True)
+    with pytest.raises(TypeError, match="@value supports plain fields only"):
+        @model.value
+        class PostInit:
+            x: int = 0
+
+            def __post_init__(self) -> None:
+                raise AssertionError("never called by value's __init__")
