@@ -1,4 +1,4 @@
-from flashgen.cli import cli
+from flashgen.cli import main
 
 if __name__ == "__main__":  # pragma: no cover
-    cli(prog_name="flashgen")
+    main()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -50,6 +52,21 @@ def _csv_list(value: str, allowed: tuple[str, ...], what: str) -> tuple[str, ...
     if bad or not items:
         raise click.BadParameter(f"{what} must be among {', '.join(allowed)} (got {value!r})")
     return items
+
+
+def main() -> None:
+    """The `flashgen` program (its console script and `python -m flashgen`).
+
+    At exit, everything still alive is frozen out of the garbage collector first. The
+    interpreter's shutdown would otherwise search all of it for cycles, every object a
+    build still holds (its Anki rows, its manifest): about 40 ms after a 1,000-note build,
+    for memory the process is about to give back anyway. Objects are still released and
+    files flushed and closed; only cyclic garbage left at exit is not collected, which
+    Python never promises to finalize. Registered first, so it runs after every other
+    exit handler. Only the program does this: `cli` itself, as tests call it, does not.
+    """
+    atexit.register(gc.freeze)
+    cli(prog_name="flashgen")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import atexit
+import gc
 import subprocess
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from flashgen import __version__
@@ -111,3 +115,16 @@ def test_python_dash_m(tmp_path):
     out = subprocess.run([sys.executable, "-m", "flashgen", "--version"], capture_output=True,
                          text=True, check=True)
     assert __version__ in out.stdout
+
+
+def test_the_program_leaves_shutdown_nothing_to_collect(monkeypatch, capsys):
+    """The console script runs `main`, which freezes what is left at exit (see its docstring)
+    and then the same commands as `cli`."""
+    registered = []
+    monkeypatch.setattr(atexit, "register", registered.append)
+    monkeypatch.setattr(sys, "argv", ["flashgen", "--version"])
+    (script,) = entry_points(group="console_scripts", name="flashgen")
+    with pytest.raises(SystemExit) as exited:
+        script.load()()
+    assert exited.value.code == 0 and __version__ in capsys.readouterr().out
+    assert registered == [gc.freeze]
