@@ -414,6 +414,13 @@ def _process_all(paths: list[Path], options: BuildOptions, stage: Stage | None,
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if vault and method == "fork":
+        # what the workers need and this process imports anyway to write the package (the
+        # model and its Anki rows; PyYAML, through genanki): imported once, here, for the
+        # workers to inherit, instead of in all three processes while they share two cores
+        import yaml  # noqa: F401
+
+        import flashgen.export.anki  # noqa: F401
     # what is loaded now is shared with forked workers: keep the collector from walking it
     # (and from copying its pages into every worker); measured 5-8 % faster
     gc.freeze()
