@@ -1,6 +1,7 @@
 """Build generated vaults of 250, 1,000 and 4,000 notes (decks only, no model).
 
     python bench/bench_vault.py [--sizes 250,1000,4000] [--runs 3] [--baseline REV]
+                                [--python PATH] [--instructions]
 
 Each build is a fresh `flashgen build VAULT --format apkg --no-generate --force` process (one
 vault package); reports median wall time, notes per second, and the time of a rebuild where
@@ -11,6 +12,19 @@ too, alternating with the working tree, and the median of the ratios of each pai
 is printed. CPU seconds are those of the build and its workers together: on a shared VM
 they move less than wall time.
 
+Time grows in two parts: what every build costs whatever its size (the interpreter's start
+and exit, imports, the workers' start, writing the package) and what each note adds. So the
+report ends with the rate of the extra notes from one size to the next (notes added over
+seconds added), and with the time this interpreter takes to start and stop with nothing to
+do (`python -c pass`), the floor of any build.
+
+--python runs the builds with another interpreter than this one, for example a virtual
+environment's (`python -m venv V && V/bin/pip install .`, as a user installs flashgen), which
+must have flashgen's dependencies; flashgen itself still comes from the working tree (and
+--baseline's checkout). An interpreter's start depends on its site-packages: a `.pth` file
+there runs at every start (on this VM, one imports certifi, 55 ms of a 76 ms start; a fresh
+virtual environment starts in 20 ms).
+
 flashgen's modules are compiled to bytecode first (in a temporary PYTHONPYCACHEPREFIX), as
 pip does when it installs a package: without it, a machine that sets PYTHONDONTWRITEBYTECODE
 (this one does) compiles them again in every build and in every worker, about 0.1 s a build.
@@ -20,12 +34,15 @@ library and the dependencies, which the prefix keeps apart from their own.
 With --instructions, each full build runs once under ``valgrind --tool=callgrind`` instead
 (slow: minutes per thousand notes) and the instructions of the build and its workers are
 reported: unlike wall time on a shared VM, the count is the same from one run to the next.
+A worker's count starts when it is forked (callgrind would otherwise give each worker the
+build process's count until then as well).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import os
 import random
 import re
@@ -101,6 +118,10 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+PYTHON = [sys.executable]
+"""The interpreter that runs the builds (--python)."""
+
+
 def run_build(vault: Path, out: Path, force: bool, code: Path,
               sample: bool = False) -> tuple[float, int, float]:
     """Wall seconds of one build process running the flashgen found in ``code``, (with
@@ -108,7 +129,7 @@ def run_build(vault: Path, out: Path, force: bool, code: Path,
     sampled every 10 ms, and the CPU seconds (user and system) of the build and its
     workers. Sampling reads /proc in this process while the build runs, which costs the
     build about a tenth of its speed on two cores: timed runs do not sample."""
-    cmd = [sys.executable, "-m", "flashgen", "build", str(vault), "--out", str(out),
+    cmd = [PYTHON[0], "-m", "flashgen", "build", str(vault), "--out", str(out),
            "--format", "apkg", "--no-generate", "-q"]
     if force:
         cmd.append("--force")
@@ -141,23 +162,37 @@ def _env(code: Path) -> dict[str, str]:
 
 def compile_code(code: Path) -> None:
     """Compile ``code``'s flashgen into the bytecode cache, as an install would."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(code / "flashgen")],
+    subprocess.run([PYTHON[0], "-m", "compileall", "-q", str(code / "flashgen")],
                    env=_env(code), check=True)
+
+
+def start_time(runs: int) -> float:
+    """Median seconds of `python -c pass` with the builds' interpreter and environment."""
+    times = []
+    for _ in range(max(runs, 11)):
+        start = time.perf_counter()
+        subprocess.run([PYTHON[0], "-c", "pass"], env=_env(ROOT), check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def count_build(vault: Path, out: Path, code: Path) -> list[int]:
     """Instructions of each process of one full build (the build first), by callgrind."""
-    python = os.path.realpath(sys.executable)  # not a shim: valgrind would count a shell
+    python = PYTHON[0]
     with tempfile.TemporaryDirectory(prefix="flashgen-callgrind-") as tmp:
-        cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/%p.out", python,
+        # a forked worker starts with the counts of the build process so far: dumping them
+        # just before each fork (in parts of the build's own count) starts each worker at 0
+        cmd = ["valgrind", "--tool=callgrind", "--dump-before=fork",
+               f"--callgrind-out-file={tmp}/%p.out", python,
                "-m", "flashgen", "build", str(vault), "--out", str(out), "--format", "apkg",
                "--no-generate", "-q", "--force"]
         subprocess.run(cmd, env=_env(code), cwd=out.parent, check=True, capture_output=True)
-        counts = {}
-        for f in Path(tmp).glob("*.out"):
+        counts: dict[int, int] = {}
+        for f in Path(tmp).glob("*.out*"):  # PID.out, and PID.out.1, ... for the parts
             found = re.search(r"^(?:summary|totals): (\d+)", f.read_text(), re.MULTILINE)
             if found:
-                counts[int(f.stem)] = int(found.group(1))
+                pid = int(f.name.split(".")[0])
+                counts[pid] = counts.get(pid, 0) + int(found.group(1))
     return [counts[pid] for pid in sorted(counts)]  # the build started first: lowest pid
 
 
@@ -183,7 +218,13 @@ def main() -> None:
                         help="also time this git revision, alternating with the working tree")
     parser.add_argument("--instructions", action="store_true",
                         help="count instructions with valgrind instead of timing")
+    parser.add_argument("--python", metavar="PATH", default=sys.executable,
+                        help="the interpreter that runs the builds (default: this one)")
     args = parser.parse_args()
+    python = shutil.which(args.python)
+    if python is None:
+        raise SystemExit(f"{args.python}: no such interpreter")
+    PYTHON[0] = python
     if args.instructions and shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
     with contextlib.ExitStack() as stack:
@@ -243,6 +284,12 @@ def main() -> None:
         for n, med in medians[1:]:
             print(f"time ratio {n}/{medians[0][0]} notes: {med / medians[0][1]:.2f} "
                   f"(linear would be {n / medians[0][0]:.2f})")
+        for (n0, t0), (n1, t1) in itertools.pairwise(medians):
+            print(f"from {n0} to {n1} notes: {n1 - n0} notes more in {t1 - t0:.2f} s more "
+                  f"({(n1 - n0) / (t1 - t0):.0f} notes/s)")
+        if medians:
+            print(f"{PYTHON[0]} -c pass: {1000 * start_time(args.runs):.0f} ms (the start and "
+                  "exit of an interpreter that does nothing)")
 
 
 if __name__ == "__main__":
