@@ -118,18 +118,26 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-PYTHON = [sys.executable]
-"""The interpreter that runs the builds (--python)."""
+def interpreter(name: str) -> str:
+    """The executable of the interpreter ``name`` (a path, or a command on PATH), as it
+    reports itself: not a launcher in front of it (a pyenv shim is a shell script, which
+    would cost every build a shell's start and which valgrind would count instead)."""
+    try:
+        found = subprocess.run([name, "-c", "import sys; print(sys.executable)"],
+                               capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise SystemExit(f"{name}: not a Python interpreter ({e})") from None
+    return found.stdout.strip()
 
 
-def run_build(vault: Path, out: Path, force: bool, code: Path,
+def run_build(python: str, vault: Path, out: Path, force: bool, code: Path,
               sample: bool = False) -> tuple[float, int, float]:
-    """Wall seconds of one build process running the flashgen found in ``code``, (with
+    """Wall seconds of one build process (``python`` running the flashgen in ``code``), (with
     ``sample``) the peak resident memory in KiB of the build and its workers together,
     sampled every 10 ms, and the CPU seconds (user and system) of the build and its
     workers. Sampling reads /proc in this process while the build runs, which costs the
     build about a tenth of its speed on two cores: timed runs do not sample."""
-    cmd = [PYTHON[0], "-m", "flashgen", "build", str(vault), "--out", str(out),
+    cmd = [python, "-m", "flashgen", "build", str(vault), "--out", str(out),
            "--format", "apkg", "--no-generate", "-q"]
     if force:
         cmd.append("--force")
@@ -160,25 +168,24 @@ def _env(code: Path) -> dict[str, str]:
     return env
 
 
-def compile_code(code: Path) -> None:
+def compile_code(python: str, code: Path) -> None:
     """Compile ``code``'s flashgen into the bytecode cache, as an install would."""
-    subprocess.run([PYTHON[0], "-m", "compileall", "-q", str(code / "flashgen")],
+    subprocess.run([python, "-m", "compileall", "-q", str(code / "flashgen")],
                    env=_env(code), check=True)
 
 
-def start_time(runs: int) -> float:
-    """Median seconds of `python -c pass` with the builds' interpreter and environment."""
+def start_time(python: str, runs: int) -> float:
+    """Median seconds of `python -c pass` in the builds' environment."""
     times = []
     for _ in range(max(runs, 11)):
         start = time.perf_counter()
-        subprocess.run([PYTHON[0], "-c", "pass"], env=_env(ROOT), check=True)
+        subprocess.run([python, "-c", "pass"], env=_env(ROOT), check=True)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
-def count_build(vault: Path, out: Path, code: Path) -> list[int]:
+def count_build(python: str, vault: Path, out: Path, code: Path) -> list[int]:
     """Instructions of each process of one full build (the build first), by callgrind."""
-    python = PYTHON[0]
     with tempfile.TemporaryDirectory(prefix="flashgen-callgrind-") as tmp:
         # a forked worker starts with the counts of the build process so far: dumping them
         # just before each fork (in parts of the build's own count) starts each worker at 0
@@ -221,10 +228,7 @@ def main() -> None:
     parser.add_argument("--python", metavar="PATH", default=sys.executable,
                         help="the interpreter that runs the builds (default: this one)")
     args = parser.parse_args()
-    python = shutil.which(args.python)
-    if python is None:
-        raise SystemExit(f"{args.python}: no such interpreter")
-    PYTHON[0] = python
+    python = interpreter(args.python)
     if args.instructions and shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
     with contextlib.ExitStack() as stack:
@@ -233,7 +237,7 @@ def main() -> None:
             codes[args.baseline] = stack.enter_context(checkout(args.baseline))
         stack.callback(shutil.rmtree, _PYCACHE, ignore_errors=True)
         for code in codes.values():
-            compile_code(code)
+            compile_code(python, code)
         root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="flashgen-vault-")))
         medians = []
         sizes = [int(x) for x in args.sizes.split(",")]
@@ -242,10 +246,10 @@ def main() -> None:
             make_vault(vault, n)
             if n == sizes[0]:
                 for name, code in codes.items():  # warm-up: fills the bytecode cache
-                    run_build(vault, root / f"out-{n}-{name}", True, code)
+                    run_build(python, vault, root / f"out-{n}-{name}", True, code)
             if args.instructions:
                 for name, code in codes.items():
-                    build, *workers = count_build(vault, root / f"out-{n}-{name}", code)
+                    build, *workers = count_build(python, vault, root / f"out-{n}-{name}", code)
                     total = build + sum(workers)
                     print(f"{name:>8} {n:>5} notes: {total / 1e9:6.2f} G instructions "
                           f"({total / n / 1e6:5.1f} M per note; build {build / 1e9:.2f} G, "
@@ -258,12 +262,12 @@ def main() -> None:
             for _ in range(args.runs):
                 for name, code in codes.items():  # alternate, so drift hits both alike
                     out = root / f"out-{n}-{name}"
-                    wall, _, seconds = run_build(vault, out, True, code)
+                    wall, _, seconds = run_build(python, vault, out, True, code)
                     full[name].append(wall)
                     cpu[name].append(seconds)
-                    again[name].append(run_build(vault, out, False, code)[0])
+                    again[name].append(run_build(python, vault, out, False, code)[0])
             for name, code in codes.items():  # memory: one more full build each, sampled
-                peaks[name].append(run_build(vault, root / f"out-{n}-{name}", True, code,
+                peaks[name].append(run_build(python, vault, root / f"out-{n}-{name}", True, code,
                                              sample=True)[1])
             for name in codes:
                 med = statistics.median(full[name])
@@ -288,7 +292,7 @@ def main() -> None:
             print(f"from {n0} to {n1} notes: {n1 - n0} notes more in {t1 - t0:.2f} s more "
                   f"({(n1 - n0) / (t1 - t0):.0f} notes/s)")
         if medians:
-            print(f"{PYTHON[0]} -c pass: {1000 * start_time(args.runs):.0f} ms (the start and "
+            print(f"{python} -c pass: {1000 * start_time(python, args.runs):.0f} ms (the start and "
                   "exit of an interpreter that does nothing)")
 
 
