@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 from pathlib import Path
 
 from flashgen.errors import OutputError
@@ -84,7 +83,7 @@ def write_bytes(target: Path, data: bytes) -> None:
     """Replace ``target`` with ``data`` in one step; on any failure the old file stays."""
     folder = target.parent
     mode = 0o666 & ~_umask()
-    temp = folder / TEMP_DIR / f"{target.name}-{secrets.token_hex(4)}.tmp"
+    temp = folder / TEMP_DIR / f"{target.name}-{os.urandom(4).hex()}.tmp"
     try:
         temp.parent.mkdir(parents=True, exist_ok=True)
         if target.is_dir():
