@@ -126,7 +126,8 @@ def build(notes: tuple[Path, ...], out_dir: Path, deck: str | None, formats: str
 
     A note gives decks/<note>.apkg (import into Anki or AnkiDroid; rebuilt decks update in
     place, keeping review history), decks/<note>.csv and decks/<note>.pdf. A folder gives one
-    decks/<folder>.apkg for all its notes (see --package). Unchanged notes are skipped.
+    decks/<folder>.apkg for all its notes (see --package), and their CSV and PDF files in its
+    own layout (decks/<subfolder>/<note>.csv). Unchanged notes are skipped.
     """
     from flashgen.generate import GenerateOptions
     from flashgen.pipeline import FORMATS, BuildOptions

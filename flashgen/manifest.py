@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from flashgen import __version__
 from flashgen.export.files import write_bytes
@@ -26,7 +28,9 @@ from flashgen.export.files import write_bytes
 log = logging.getLogger("flashgen")
 
 FOLDER = ".flashgen"
-FORMAT = 3
+FORMAT = 4
+"""4: the own files of a note in a subfolder of the folder built are in that subfolder of the
+output folder (3 put every note's files in the output folder itself)."""
 ROWS = "rows.tsv"
 
 Cached = tuple[str, dict[str, str]]
@@ -61,16 +65,17 @@ class Manifest:
     """Cached rows of the last build, loaded on first use."""
     _fresh: dict[str, Cached] = field(default_factory=dict)
     """Rows of notes built now."""
-    _loaded: str = ""
+    _loaded: bytes = b""
     """The manifest file as read."""
 
     @classmethod
     def load(cls, out_dir: Path) -> Manifest:
         folder = out_dir / FOLDER
         try:
-            text = (folder / "manifest.json").read_text(encoding="utf-8")
-            data = json.loads(text)
-            if data.get("format") != FORMAT or data.get("version") != __version__:
+            text = (folder / "manifest.json").read_bytes()
+            data = _loads(text)
+            if (not isinstance(data, dict) or data.get("format") != FORMAT
+                    or data.get("version") != __version__):
                 return cls(folder)
             entries = {k: Entry(**v) for k, v in data["notes"].items()}
             return cls(folder, entries, data.get("packages", {}), _loaded=text)
@@ -101,14 +106,14 @@ class Manifest:
                 cached = self._fresh.get(k) or old.get(k)
                 if cached is not None:
                     rows, media = cached
-                    lines.append(f"{json.dumps([k, media], ensure_ascii=False)}\t{rows}\n")
+                    lines.append(f"{_dumps([k, media]).decode()}\t{rows}\n")
             files[self.folder / ROWS] = "".join(lines).encode("utf-8")
         data = {"format": FORMAT, "version": __version__,
                 "notes": {k: vars(v) for k, v in self.entries.items()},
                 "packages": self.packages}
-        text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        text = _dumps(data)
         if text != self._loaded:  # a build where nothing changed writes nothing
-            files[self.folder / "manifest.json"] = text.encode("utf-8")
+            files[self.folder / "manifest.json"] = text
         return files
 
     def unchanged(self, note: Path, settings: str, print_: list[int]) -> Entry | None:
@@ -133,7 +138,7 @@ class Manifest:
             for line in text.split("\n"):  # not splitlines: rows may hold U+2028
                 head, _, rows = line.partition("\t")
                 try:
-                    name, media = json.loads(head)
+                    name, media = _loads(head)
                 except (ValueError, TypeError):
                     continue  # a damaged line: that note is derived again
                 if isinstance(name, str) and isinstance(media, dict) and rows:
@@ -163,6 +168,28 @@ class Manifest:
 
     def forget(self, note: Path) -> None:
         self.entries.pop(key(note), None)
+
+
+def _dumps(value: object) -> bytes:
+    """JSON, keys sorted. A path whose name is not UTF-8 (a Linux file name may be any bytes)
+    holds lone surrogates, which orjson refuses: the standard library writes them as
+    ``\\udcxx`` escapes, which it reads back as the same path."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        import json
+
+        return json.dumps(value, sort_keys=True).encode()
+
+
+def _loads(data: bytes | str) -> Any:
+    """What ``_dumps`` wrote (ValueError when it is not JSON)."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        import json
+
+        return json.loads(data)  # a lone surrogate's escape, or damage (ValueError)
 
 
 def key(path: Path | str) -> str:

@@ -101,18 +101,21 @@ class NoteResult:
         return not self.error
 
     def summary(self) -> str:
-        """One line: cards by kind and where they went."""
+        """One line: cards by kind and where they went (file names shown as ``display``
+        shows them, so that any terminal can print the line)."""
+        from flashgen.sources import display
+
         if self.error:
-            return f"FAILED {self.error}"
+            return display(f"FAILED {self.error}")
         counts = self.counts
         total = sum(counts.values())
         if self.unchanged:
-            return f"{self.path}: unchanged ({total} cards)"
+            return display(f"{self.path}: unchanged ({total} cards)")
         kinds = ", ".join(f"{n} {k}" for k, n in counts.items())
         written = [*self.outputs, *([self.joins] if self.joins else [])]
         where = ", ".join(str(p) for p in written) or "nothing written"
         warn = f", {self.warnings} warning{'s' * (self.warnings != 1)}" if self.warnings else ""
-        return f"{self.path}: {total} cards ({kinds or 'none'}{warn}) -> {where}"
+        return display(f"{self.path}: {total} cards ({kinds or 'none'}{warn}) -> {where}")
 
 
 @dataclass
@@ -145,17 +148,20 @@ def _counting() -> Iterator[_WarningCounter]:
         log.removeHandler(counter)
 
 
-def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None) -> _Built:
-    """Read, parse and derive the cards of one note, plus generated ones when a stage runs."""
+def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None,
+              stem: str | None = None) -> _Built:
+    """Read, parse and derive the cards of one note, plus generated ones when a stage runs;
+    ``stem`` names its own files in the output folder (default: the note's name)."""
     from flashgen import cards as card_rules
     from flashgen.model import Deck
     from flashgen.parse import may_hold_images, parse
-    from flashgen.sources import read_note
+    from flashgen.sources import display, read_note
 
     text = read_note(path)
     if not text.strip():
         log.warning("%s: the note is empty; nothing to build", path)
-    doc = parse(text, str(path))
+    name = display(path)  # what cards and warnings call the note
+    doc = parse(text, name)
     cards = card_rules.derive(doc, reverse=options.reverse)
     if stage is not None:
         outcome = stage.run(doc, cards, path, text)
@@ -166,8 +172,8 @@ def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None) -> 
     if text.strip() and not cards:
         log.warning("%s: no cards: the note has no lists, tables, questions or bold terms; "
                     "nothing written", path)
-    derived = Deck(name=options.deck or doc.deck, source=str(path), lang=doc.lang,
-                   cards=cards, stem=path.stem)
+    derived = Deck(name=options.deck or doc.deck, source=name, lang=doc.lang,
+                   cards=cards, stem=stem or display(path.stem))
     return _with_media(derived, path) if may_hold_images(text) else _Built(derived, {}, {})
 
 
@@ -223,22 +229,38 @@ def _export_note(built: _Built, path: Path, options: BuildOptions,
     return written
 
 
-def _groups(options: BuildOptions) -> list[tuple[Path | None, list[Path]]]:
-    """Notes grouped by vault package (None: each note gets its own package)."""
+def _groups(options: BuildOptions) -> list[tuple[Path, bool, list[Path]]]:
+    """The notes of each path given, and whether they go into one vault package (else each
+    note gets its own package)."""
     from flashgen.sources import find_notes
 
     paths = options.paths or (options.source_dir,)
-    groups: list[tuple[Path | None, list[Path]]] = []
+    groups: list[tuple[Path, bool, list[Path]]] = []
     for p in paths:
         notes = find_notes([p])
         vault = options.package == "vault" or (options.package == "auto" and p.is_dir())
-        groups.append((p if vault else None, notes))
+        groups.append((p, vault, notes))
     return groups
 
 
+def _stem(note: Path, given: Path) -> str:
+    """The name of a note's own files in the output folder, without extension: its path under
+    the folder given, so that the output folder mirrors it and notes of the same name in
+    different folders (an index.md in each) keep their own files; the note's name for a note
+    given itself. Shown as ``display`` shows it: any program can open what is written."""
+    from flashgen.sources import display
+
+    try:
+        rel = note.relative_to(given) if note != given else Path(note.name)
+    except ValueError:
+        rel = Path(note.name)
+    return display(rel.with_suffix("").as_posix())
+
+
 def _vault_name(folder: Path) -> str:
-    name = folder.resolve().name
-    return name or "notes"
+    from flashgen.sources import display
+
+    return display(folder.resolve().name) or "notes"
 
 
 @dataclass
@@ -261,13 +283,13 @@ class _Done:
     """Log records of a worker, for the parent to emit in note order."""
 
 
-def _process(path: Path, options: BuildOptions, stage: Stage | None,
+def _process(path: Path, stem: str, options: BuildOptions, stage: Stage | None,
              formats: tuple[str, ...], vault: bool) -> _Done:
-    """Read, derive and export one note: its own files are written here; for a vault package
-    its Anki notes are returned, to be written with the others'."""
+    """Read, derive and export one note: its own files are written here, named ``stem``; for
+    a vault package its Anki notes are returned, to be written with the others'."""
     with _counting() as counter:
         try:
-            built = load_deck(path, options, stage)
+            built = load_deck(path, options, stage, stem)
             if options.strict and counter.count:
                 raise BuildFailedError(f"{path}: {counter.count} warning(s) and --strict is set")
             deck = built.deck
@@ -300,6 +322,7 @@ def build(
     if options.out_dir.exists() and not options.out_dir.is_dir():
         raise UsageError(f"{options.out_dir}: output path is a file; pass a folder to --out")
     groups = _groups(options)
+    swept = {options.out_dir}
     sweep(options.out_dir)
     manifest = Manifest.load(options.out_dir)
     settings = options.settings()
@@ -311,26 +334,36 @@ def build(
     results: list[NoteResult] = []
     packages: list[_VaultPackage] = []
     seen: set[Path] = set()
-    for vault, notes in groups:
-        in_vault = vault is not None and "apkg" in options.formats
+    taken: dict[str, Path] = {}  # stem -> the note whose files have it
+    for given, vault, notes in groups:
+        in_vault = vault and "apkg" in options.formats
         per_note = tuple(f for f in options.formats if not (in_vault and f == "apkg"))
         fresh = [p for p in notes if p not in seen]
         seen.update(fresh)
+        stems = {p: _stem(p, given) for p in fresh}
+        clashes = _clashes(fresh, stems, taken, options) if per_note else {}
+        for folder in {options.out_dir / stem for stem in stems.values()}:
+            if folder.parent not in swept:  # temp files a killed build left in a subfolder
+                swept.add(folder.parent)
+                sweep(folder.parent)
         prints = {p: fingerprint(p) for p in fresh}  # taken once, before any note is read
-        todo = [p for p in fresh
-                if not (options.incremental and manifest.unchanged(p, settings, prints[p]))]
-        processed = _process_all(todo, options, stage, per_note, in_vault)
+        todo = [p for p in fresh if p not in clashes
+                and not (options.incremental and manifest.unchanged(p, settings, prints[p]))]
+        processed = _process_all([(p, stems[p]) for p in todo], options, stage, per_note,
+                                 in_vault)
         next(processed)  # workers start now, and get ready while the package opens
         package = None
         if in_vault and fresh:
-            assert vault is not None
             newest = max(mtime for _, mtime in prints.values())
-            package = _VaultPackage.open(vault, fresh, bool(todo), options, settings, manifest,
+            package = _VaultPackage.open(given, fresh, bool(todo), options, settings, manifest,
                                          timestamp_for(newest, options))
         pending = set(todo)
         for path in fresh:
             note: _Done | None = None
-            if path in pending:
+            if path in clashes:
+                manifest.forget(path)
+                result = NoteResult(path, error=clashes[path])
+            elif path in pending:
                 note = next(processed)
                 assert note is not None  # only the first item is None
                 joins = package.target if package is not None and note.counts else None
@@ -380,6 +413,22 @@ def _write_packages(packages: list[_VaultPackage], manifest: Manifest,
         manifest.write(files)
 
 
+def _clashes(notes: list[Path], stems: dict[Path, str], taken: dict[str, Path],
+             options: BuildOptions) -> dict[Path, str]:
+    """Why each note whose own files would replace another note's of this build (two notes
+    given by name, or two names that ``display`` shows alike) is not built."""
+    from flashgen.sources import display
+
+    clashes = {}
+    for p in notes:
+        other = taken.setdefault(stems[p], p)
+        if other != p:
+            clashes[p] = (f"{display(p)}: its files would replace those of {display(other)} "
+                          f"({display(options.out_dir / stems[p])}.*); rename one, or build "
+                          "them into separate --out folders")
+    return clashes
+
+
 def _finish(path: Path, print_: list[int], note: _Done, settings: str,
             manifest: Manifest, joins: Path | None) -> NoteResult:
     """Record a processed note in the manifest (after emitting a worker's log records);
@@ -399,16 +448,16 @@ PARALLEL_MIN_NOTES = 48
 """From this many notes to process (and no model to run), notes are processed on every core."""
 
 
-def _process_all(paths: list[Path], options: BuildOptions, stage: Stage | None,
+def _process_all(jobs: list[tuple[Path, str]], options: BuildOptions, stage: Stage | None,
                  formats: tuple[str, ...], vault: bool) -> Iterator[_Done | None]:
-    """Process notes in order: here, or in worker processes for many notes without a model
-    (the model stays in one process). Yields None first, once the workers have started;
-    then the results, in order, as they are ready."""
+    """Process notes (each with the stem of its files) in order: here, or in worker processes
+    for many notes without a model (the model stays in one process). Yields None first, once
+    the workers have started; then the results, in order, as they are ready."""
     workers = min(os.cpu_count() or 1, 8)
-    if stage is not None or workers < 2 or len(paths) < PARALLEL_MIN_NOTES:
+    if stage is not None or workers < 2 or len(jobs) < PARALLEL_MIN_NOTES:
         yield None
-        for path in paths:
-            yield _process(path, options, stage, formats, vault)
+        for path, stem in jobs:
+            yield _process(path, stem, options, stage, formats, vault)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -428,8 +477,8 @@ def _process_all(paths: list[Path], options: BuildOptions, stage: Stage | None,
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
                                  initializer=_worker_init,
                                  initargs=(options, formats, vault)) as pool:
-            chunk = max(1, min(8, len(paths) // (4 * workers)))  # small: workers end together
-            done = pool.map(_worker, paths, chunksize=chunk)
+            chunk = max(1, min(8, len(jobs) // (4 * workers)))  # small: workers end together
+            done = pool.map(_worker, jobs, chunksize=chunk)
             yield None
             yield from done
     finally:
@@ -464,13 +513,13 @@ def _worker_init(options: BuildOptions, formats: tuple[str, ...], vault: bool) -
     _settings[:] = [(options, formats, vault)]
 
 
-def _worker(path: Path) -> _Done:
+def _worker(job: tuple[Path, str]) -> _Done:
     """Process one note in a worker process; its cards stay here, its Anki notes go back."""
     if os.getppid() != _parent[0]:
         os._exit(1)  # the build was killed: write nothing more
     options, formats, vault = _settings[0]
     _capture.records = []
-    note = _process(path, options, None, formats, vault)
+    note = _process(*job, options, None, formats, vault)
     note.deck = None
     note.records = _capture.records
     return note
@@ -535,7 +584,7 @@ class _VaultPackage:
                 return
             except (ValueError, TypeError, KeyError, IndexError):
                 pass  # damaged in the cache
-        note = _process(path, self.options, None, (), vault=True)
+        note = _process(path, path.stem, self.options, None, (), vault=True)  # writes no file
         if note.error:
             log.error("%s", note.error)
             return

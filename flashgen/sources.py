@@ -120,3 +120,14 @@ def read_note(path: Path) -> str:
     except OSError as e:
         raise NoteReadError(f"{path}: cannot read ({e.strerror})") from None
     return normalize(decode(data, str(path)), str(path))
+
+
+def display(name: str | os.PathLike[str]) -> str:
+    """A path (or a line naming paths) as text that every output can hold. A file name on
+    Linux may be any bytes; those that are not UTF-8 reach Python as lone surrogates, which
+    no strict UTF-8 encoder (Anki's database, CSV, JSON, a terminal) accepts: each such byte
+    shows as U+FFFD instead."""
+    text = os.fspath(name)
+    if text.isascii():
+        return text
+    return os.fsencode(text).decode("utf-8", "replace")  # the name's own bytes, decoded

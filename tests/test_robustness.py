@@ -79,6 +79,60 @@ def test_utf16_note_builds(tmp_path):
     assert result.exit_code == 0 and "1 cards (1 section)" in result.output
 
 
+def test_file_names_that_are_not_utf8(tmp_path, anki):
+    """A Linux file name may be any bytes. What flashgen writes (cards, CSV, file names) shows
+    U+FFFD where a name's bytes are not UTF-8, so that Anki can open it; the manifest keeps
+    the real name, so a rebuild finds the note unchanged."""
+    folder = os.fsencode(tmp_path) + b"/notes-\xe9"
+    try:
+        os.mkdir(folder)
+        with open(folder + b"/plants-\xff.md", "w", encoding="utf-8") as f:
+            f.write("## Parts\n\n- **leaf** makes sugar\n- root takes water\n")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    (Path(os.fsdecode(folder)) / "plain.md").write_text("## Soil\n\n- sand\n- clay\n")
+    out = tmp_path / "out"
+    for args in ([], ["--package", "note"]):
+        result = run("build", os.fsdecode(folder), "--out", str(out), "--format",
+                     "apkg,csv,pdf", *args)
+        assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+        assert "plants-\ufffd.md: 2 cards" in result.output
+    again = run("build", os.fsdecode(folder), "--out", str(out), "--format", "apkg,csv,pdf",
+                "--package", "note")
+    assert again.output.count(": unchanged (") == 2, again.output
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "notes-\ufffd.apkg", "plain.apkg", "plain.csv", "plain.pdf", "plants-\ufffd.apkg",
+        "plants-\ufffd.csv", "plants-\ufffd.pdf"]
+    assert "notes-\ufffd/plants-\ufffd.md:3" in (out / "plants-\ufffd.csv").read_text()
+    anki.import_apkg(out / "notes-\ufffd.apkg")
+    assert "Plants \ufffd::Parts" in anki.deck_names()
+    sources = {n["Source"] for n in anki.notes()}
+    assert any(s.endswith("notes-\ufffd/plants-\ufffd.md:3") for s in sources), sources
+
+
+def test_notes_of_the_same_name_keep_their_own_files(tmp_path):
+    """A folder's notes are written in its layout: an index.md in every subfolder keeps its
+    own CSV. Two notes given by name whose files would share a name are not written over
+    each other: the second fails, with a message naming both."""
+    for unit, term in (("unit-1", "cell"), ("unit-2", "atom")):
+        (tmp_path / "notes" / unit).mkdir(parents=True)
+        (tmp_path / "notes" / unit / "index.md").write_text(f"## {unit}\n\n- **{term}** a\n- b\n")
+    out = tmp_path / "out"
+    result = run("build", str(tmp_path / "notes"), "--out", str(out), "--format", "apkg,csv")
+    assert result.exit_code == 0, result.output
+    assert "cell" in (out / "unit-1" / "index.csv").read_text()
+    assert "atom" in (out / "unit-2" / "index.csv").read_text()
+    assert not (out / "index.csv").exists()
+    again = run("build", str(tmp_path / "notes"), "--out", str(out), "--format", "apkg,csv")
+    assert again.output.count(": unchanged (") == 2, again.output
+    first, second = (tmp_path / "notes" / u / "index.md" for u in ("unit-1", "unit-2"))
+    both = run("build", str(first), str(second), "--out", str(tmp_path / "flat"))
+    assert both.exit_code == 1 and "Traceback" not in both.output
+    assert f"{second}: its files would replace those of {first}" in both.output
+    assert "cell" in (tmp_path / "flat" / "index.csv").read_text()
+    assert "atom" not in (tmp_path / "flat" / "index.csv").read_text()
+
+
 def test_big_and_deep_inputs(tmp_path):
     big = "# Big\n\n" + "".join(f"## Topic {i}\n\n- point **{i}** one\n- point two\n\n"
                                   for i in range(25_000))
@@ -594,7 +648,7 @@ def test_vault_workers_never_import_genanki(tmp_path):
         "from pathlib import Path\n"
         "from flashgen import pipeline\n"
         "pipeline._worker_init(pipeline.BuildOptions(), (), True)\n"
-        f"done = pipeline._worker(Path({str(note)!r}))\n"
+        f"done = pipeline._worker((Path({str(note)!r}), 'n'))\n"
         "assert done.rows and not done.error, done\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'genanki'))\n"
     )
