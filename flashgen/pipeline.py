@@ -243,18 +243,28 @@ def _groups(options: BuildOptions) -> list[tuple[Path, bool, list[Path]]]:
     return groups
 
 
-def _stem(note: Path, given: Path) -> str:
-    """The name of a note's own files in the output folder, without extension: its path under
-    the folder given, so that the output folder mirrors it and notes of the same name in
+def _stems(notes: list[Path], given: Path) -> dict[Path, str]:
+    """The name of each note's own files in the output folder, without extension: its path
+    under the folder given, so that the output folder mirrors it and notes of the same name in
     different folders (an index.md in each) keep their own files; the note's name for a note
-    given itself. Shown as ``display`` shows it: any program can open what is written."""
+    given itself. Shown as ``display`` shows it: any program can open what is written.
+    (String slicing: ``Path.relative_to`` took 16 µs a note, 65 ms for a 4,000-note vault.)"""
     from flashgen.sources import display
 
-    try:
-        rel = note.relative_to(given) if note != given else Path(note.name)
-    except ValueError:
-        rel = Path(note.name)
-    return display(rel.with_suffix("").as_posix())
+    root = os.fspath(given)
+    prefix = "" if root == os.curdir else os.path.join(root, "")
+    stems = {}
+    for note in notes:
+        path = os.fspath(note)
+        if path == root:
+            rel = os.path.basename(path)
+        elif path.startswith(prefix):
+            rel = path[len(prefix):]
+        else:
+            rel = os.path.relpath(path, root)
+        rel = os.path.splitext(rel)[0]
+        stems[note] = display(rel if os.sep == "/" else rel.replace(os.sep, "/"))
+    return stems
 
 
 def _vault_name(folder: Path) -> str:
@@ -340,17 +350,18 @@ def build(
         per_note = tuple(f for f in options.formats if not (in_vault and f == "apkg"))
         fresh = [p for p in notes if p not in seen]
         seen.update(fresh)
-        stems = {p: _stem(p, given) for p in fresh}
+        stems = _stems(fresh, given) if per_note else {}  # no files of their own otherwise
         clashes = _clashes(fresh, stems, taken, options) if per_note else {}
-        for folder in {options.out_dir / stem for stem in stems.values()}:
-            if folder.parent not in swept:  # temp files a killed build left in a subfolder
-                swept.add(folder.parent)
-                sweep(folder.parent)
+        for sub in {stem.rpartition("/")[0] for stem in stems.values()} - {""}:
+            folder = options.out_dir / sub
+            if folder not in swept:  # temp files a killed build left in a subfolder
+                swept.add(folder)
+                sweep(folder)
         prints = {p: fingerprint(p) for p in fresh}  # taken once, before any note is read
         todo = [p for p in fresh if p not in clashes
                 and not (options.incremental and manifest.unchanged(p, settings, prints[p]))]
-        processed = _process_all([(p, stems[p]) for p in todo], options, stage, per_note,
-                                 in_vault)
+        processed = _process_all([(p, stems.get(p, "")) for p in todo], options, stage,
+                                 per_note, in_vault)
         next(processed)  # workers start now, and get ready while the package opens
         package = None
         if in_vault and fresh:
