@@ -387,6 +387,7 @@ def build(
                 package.add(path, note)
             if on_note is not None:
                 on_note(result)
+        next(processed, None)  # the pool ends: its workers exit while the package is written
         if package is not None:
             packages.append(package)
     for written in _write_packages(packages, manifest, seen):
@@ -408,18 +409,21 @@ def _write_packages(packages: list[_VaultPackage], manifest: Manifest,
     Each package's bytes are made in a thread while the manifest is rendered here: SQLite
     (indexes, copying the database out) and zlib (compressing it) do not hold the GIL, and
     this tail of a build has the cores to itself."""
-    from concurrent.futures import ThreadPoolExecutor
-
     for p in packages:
         if not p.collection.empty:
             manifest.packages[manifest_key(p.target)] = p.state
-    with ThreadPoolExecutor(1, thread_name_prefix="flashgen-package") as pool:
-        made = [pool.submit(p.render) for p in packages]
+    if not packages:  # no thread to start (a rebuild where nothing changed)
         files = manifest.render(seen)
-        for package, data in zip(packages, made, strict=True):
-            written = package.write(data.result())
-            if written is not None:
-                yield written
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1, thread_name_prefix="flashgen-package") as pool:
+            made = [pool.submit(p.render) for p in packages]
+            files = manifest.render(seen)
+            for package, data in zip(packages, made, strict=True):
+                written = package.write(data.result())
+                if written is not None:
+                    yield written
     with contextlib.suppress(FlashgenError):
         manifest.write(files)
 
@@ -470,6 +474,7 @@ def _process_all(jobs: list[tuple[Path, str]], options: BuildOptions, stage: Sta
         for path, stem in jobs:
             yield _process(path, stem, options, stage, formats, vault)
         return
+    import itertools
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -484,15 +489,23 @@ def _process_all(jobs: list[tuple[Path, str]], options: BuildOptions, stage: Sta
     # what is loaded now is shared with forked workers: keep the collector from walking it
     # (and from copying its pages into every worker); measured 5-8 % faster
     gc.freeze()
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                               initializer=_worker_init, initargs=(options, formats, vault))
+    finished = False
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                                 initializer=_worker_init,
-                                 initargs=(options, formats, vault)) as pool:
-            chunk = max(1, min(8, len(jobs) // (4 * workers)))  # small: workers end together
-            done = pool.map(_worker, jobs, chunksize=chunk)
-            yield None
-            yield from done
+        # in chunks of a few notes, fewer round trips; the last notes one at a time, so that
+        # the workers end together
+        chunk = max(1, min(8, len(jobs) // (4 * workers)))
+        split = max(0, len(jobs) - 2 * workers * chunk)
+        done = itertools.chain(pool.map(_worker, jobs[:split], chunksize=chunk),
+                               pool.map(_worker, jobs[split:]))
+        yield None
+        yield from done
+        finished = True
     finally:
+        # once every result is in, the workers exit on their own while the build goes on;
+        # otherwise (an interrupted or failed build) wait for them, as before
+        pool.shutdown(wait=not finished)
         gc.unfreeze()
 
 
