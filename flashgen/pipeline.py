@@ -387,6 +387,7 @@ def build(
                 package.add(path, note)
             if on_note is not None:
                 on_note(result)
+        next(processed, None)  # the pool ends: its workers exit while the package is written
         if package is not None:
             packages.append(package)
     for written in _write_packages(packages, manifest, seen):
@@ -488,19 +489,23 @@ def _process_all(jobs: list[tuple[Path, str]], options: BuildOptions, stage: Sta
     # what is loaded now is shared with forked workers: keep the collector from walking it
     # (and from copying its pages into every worker); measured 5-8 % faster
     gc.freeze()
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                               initializer=_worker_init, initargs=(options, formats, vault))
+    finished = False
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                                 initializer=_worker_init,
-                                 initargs=(options, formats, vault)) as pool:
-            # in chunks of a few notes, fewer round trips; the last notes one at a time, so
-            # that the workers end together
-            chunk = max(1, min(8, len(jobs) // (4 * workers)))
-            split = max(0, len(jobs) - 2 * workers * chunk)
-            done = itertools.chain(pool.map(_worker, jobs[:split], chunksize=chunk),
-                                   pool.map(_worker, jobs[split:]))
-            yield None
-            yield from done
+        # in chunks of a few notes, fewer round trips; the last notes one at a time, so that
+        # the workers end together
+        chunk = max(1, min(8, len(jobs) // (4 * workers)))
+        split = max(0, len(jobs) - 2 * workers * chunk)
+        done = itertools.chain(pool.map(_worker, jobs[:split], chunksize=chunk),
+                               pool.map(_worker, jobs[split:]))
+        yield None
+        yield from done
+        finished = True
     finally:
+        # once every result is in, the workers exit on their own while the build goes on;
+        # otherwise (an interrupted or failed build) wait for them, as before
+        pool.shutdown(wait=not finished)
         gc.unfreeze()
 
 
