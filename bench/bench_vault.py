@@ -8,9 +8,12 @@ vault package); reports median wall time, notes per second, and the time of a re
 nothing changed (manifest), as medians of --runs, and the peak resident memory of the build
 and its worker processes together, from one more build sampled every 10 ms (sampling slows
 a build, so timed builds are not sampled). With --baseline REV, that git revision is timed
-too, alternating with the working tree, and the median of the ratios of each pair of builds
-is printed. CPU seconds are those of the build and its workers together: on a shared VM
-they move less than wall time.
+too, alternating with the working tree (which of the two goes first alternates as well), and
+the median and range of the ratios of each pair of builds are printed. On this VM, a run of
+the same code against itself (--baseline HEAD, 7-8 runs) gave medians of 0.90-1.06 and
+single pairs of 0.75-1.24: a ratio within a tenth of 1 says nothing; count instructions
+(--instructions) for changes smaller than that. CPU seconds are those of the build and its
+workers together; they drift with the VM too.
 
 Time grows in two parts: what every build costs whatever its size (the interpreter's start
 and exit, imports, the workers' start, writing the package) and what each note adds. So the
@@ -259,8 +262,11 @@ def main() -> None:
             cpu: dict[str, list[float]] = {k: [] for k in codes}
             again: dict[str, list[float]] = {k: [] for k in codes}
             peaks: dict[str, list[int]] = {k: [] for k in codes}
-            for _ in range(args.runs):
-                for name, code in codes.items():  # alternate, so drift hits both alike
+            for run in range(args.runs):
+                # alternate, so drift hits both alike; which goes first alternates too (ABBA):
+                # an A/A run (--baseline HEAD) with a fixed order gave a ratio of 0.90
+                order = list(codes.items())
+                for name, code in order if run % 2 == 0 else order[::-1]:
                     out = root / f"out-{n}-{name}"
                     wall, _, seconds = run_build(python, vault, out, True, code)
                     full[name].append(wall)
@@ -282,9 +288,10 @@ def main() -> None:
                 # each pair of builds ran back to back: the median of their ratios is less
                 # moved by the VM's drift than the ratio of the medians
                 pairs = zip(full[args.baseline], full["now"], strict=True)
-                ratio = statistics.median(b / a for b, a in pairs)
-                print(f"         {n:>5} notes: {args.baseline} / now = {ratio:.2f} "
-                      "(median of paired ratios)", flush=True)
+                ratios = sorted(b / a for b, a in pairs)
+                print(f"         {n:>5} notes: {args.baseline} / now = "
+                      f"{statistics.median(ratios):.2f} (median of paired ratios; they ranged "
+                      f"{ratios[0]:.2f}-{ratios[-1]:.2f})", flush=True)
         for n, med in medians[1:]:
             print(f"time ratio {n}/{medians[0][0]} notes: {med / medians[0][1]:.2f} "
                   f"(linear would be {n / medians[0][0]:.2f})")
