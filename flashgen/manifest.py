@@ -29,8 +29,8 @@ log = logging.getLogger("flashgen")
 
 FOLDER = ".flashgen"
 FORMAT = 4
-"""4: the own files of a note in a subfolder of the folder built are in that subfolder of the
-output folder (3 put every note's files in the output folder itself)."""
+"""4: a note in a subfolder of the folder built has its own files (CSV, PDF) in the same
+subfolder of the output folder (3 put every note's files in the output folder itself)."""
 ROWS = "rows.tsv"
 
 Cached = tuple[str, dict[str, str]]
