@@ -267,6 +267,22 @@ def _stems(notes: list[Path], given: Path) -> dict[Path, str]:
     return stems
 
 
+def _check_packages(groups: list[tuple[Path, bool, list[Path]]], out_dir: Path) -> None:
+    """Refuse, before anything is built, two folders whose vault packages have one name
+    (``a/notes b/notes``): the second would replace the first."""
+    from flashgen.sources import display
+
+    names: dict[str, Path] = {}
+    for given, vault, _ in groups:
+        if vault:
+            name = _vault_name(given)
+            other = names.setdefault(name, given)
+            if other != given:
+                raise UsageError(f"{display(other)} and {display(given)} would both be packaged "
+                                 f"as {display(out_dir / name)}.apkg; build them into separate "
+                                 "--out folders, or use --package note")
+
+
 def _vault_name(folder: Path) -> str:
     from flashgen.sources import display
 
@@ -332,6 +348,8 @@ def build(
     if options.out_dir.exists() and not options.out_dir.is_dir():
         raise UsageError(f"{options.out_dir}: output path is a file; pass a folder to --out")
     groups = _groups(options)
+    if "apkg" in options.formats:
+        _check_packages(groups, options.out_dir)
     swept = {options.out_dir}
     sweep(options.out_dir)
     manifest = Manifest.load(options.out_dir)

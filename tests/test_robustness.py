@@ -113,7 +113,8 @@ def test_file_names_that_are_not_utf8(tmp_path, anki):
 def test_notes_of_the_same_name_keep_their_own_files(tmp_path):
     """A folder's notes are written in its layout: an index.md in every subfolder keeps its
     own CSV. Two notes given by name whose files would share a name are not written over
-    each other: the second fails, with a message naming both."""
+    each other: the second fails, with a message naming both. Two folders of one name
+    (whose packages would share it) are refused."""
     for unit, term in (("unit-1", "cell"), ("unit-2", "atom")):
         (tmp_path / "notes" / unit).mkdir(parents=True)
         (tmp_path / "notes" / unit / "index.md").write_text(f"## {unit}\n\n- **{term}** a\n- b\n")
@@ -131,6 +132,15 @@ def test_notes_of_the_same_name_keep_their_own_files(tmp_path):
     assert f"{second}: its files would replace those of {first}" in both.output
     assert "cell" in (tmp_path / "flat" / "index.csv").read_text()
     assert "atom" not in (tmp_path / "flat" / "index.csv").read_text()
+    # two folders of one name: their packages would share a name; refused before any work
+    for side in ("a", "b"):
+        (tmp_path / side / "notes").mkdir(parents=True)
+        (tmp_path / side / "notes" / f"{side}.md").write_text("## T\n\n- **x** y\n- z\n")
+    twins = run("build", str(tmp_path / "a" / "notes"), str(tmp_path / "b" / "notes"),
+                "--out", str(tmp_path / "twins"))
+    assert twins.exit_code == 2 and "Traceback" not in twins.output
+    assert "would both be packaged as" in twins.output
+    assert not (tmp_path / "twins").exists()
 
 
 def test_big_and_deep_inputs(tmp_path):
