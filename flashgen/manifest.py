@@ -67,6 +67,8 @@ class Manifest:
     """Rows of notes built now."""
     _loaded: bytes = b""
     """The manifest file as read."""
+    _stale: list[tuple[str, str]] = field(default_factory=list)
+    """Files written for notes deleted since, and those notes: removed by ``write``."""
 
     @classmethod
     def load(cls, out_dir: Path) -> Manifest:
@@ -83,7 +85,14 @@ class Manifest:
             return cls(folder)
 
     def write(self, files: dict[Path, bytes]) -> None:
-        """Write what ``render`` made, each file atomic, the manifest last."""
+        """Remove the files of notes that are gone, then write what ``render`` made, each
+        file atomic, the manifest last (a build stopped before it removes them again)."""
+        from flashgen.sources import display
+
+        for output, note in self._stale:
+            with contextlib.suppress(FileNotFoundError):
+                Path(output).unlink()
+                log.info("%s: removed, as its note %s is gone", display(output), display(note))
         for path, data in files.items():
             write_bytes(path, data)
         if ROWS in {p.name for p in files}:
@@ -92,11 +101,13 @@ class Manifest:
 
     def render(self, found: Iterable[Path] = ()) -> dict[Path, bytes]:
         """The files to write (``write``), by path: only those that changed. Notes deleted
-        since they were built are dropped (``found``: notes this build found, not looked for
-        again)."""
+        since they were built are dropped, and their own files are left for ``write`` to
+        remove (``found``: notes this build found, not looked for again)."""
         files: dict[Path, bytes] = {}
         present = {key(p) for p in found} | self._fresh.keys()
         gone = [k for k in self.entries if k not in present and not Path(k).is_file()]
+        kept = {o for k, e in self.entries.items() if k not in gone for o in e.outputs}
+        self._stale = [(o, k) for k in gone for o in self.entries[k].outputs if o not in kept]
         for k in gone:
             del self.entries[k]
         if self._fresh or gone:

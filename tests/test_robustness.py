@@ -625,7 +625,7 @@ def test_parallel_vault_package_matches_sequential(tmp_path, monkeypatch):
     assert packages["parallel"] == packages["sequential"]
 
 
-def test_deleted_note_leaves_the_manifest_and_the_package(tmp_path):
+def test_deleted_note_leaves_the_manifest_the_package_and_its_files(tmp_path):
     import json
 
     from flashgen import manifest
@@ -635,9 +635,12 @@ def test_deleted_note_leaves_the_manifest_and_the_package(tmp_path):
     (folder / "keep.md").write_text("## K\n\n- kept **one**\n- two\n")
     (folder / "gone.md").write_text("## G\n\n- removed **three**\n- four\n")
     out = tmp_path / "out"
-    build(BuildOptions(paths=(folder,), out_dir=out, formats=("apkg",)))
+    build(BuildOptions(paths=(folder,), out_dir=out, formats=("apkg", "csv")))
+    assert (out / "gone.csv").is_file()
     (folder / "gone.md").unlink()
-    build(BuildOptions(paths=(folder,), out_dir=out, formats=("apkg",)))
+    build(BuildOptions(paths=(folder,), out_dir=out, formats=("apkg", "csv")))
+    # the deleted note's own files go with it; the others' stay
+    assert not (out / "gone.csv").exists() and (out / "keep.csv").is_file()
     data = json.loads((out / manifest.FOLDER / "manifest.json").read_text())
     lines = (out / manifest.FOLDER / manifest.ROWS).read_text().splitlines()
     cached = [json.loads(line.partition("\t")[0])[0] for line in lines]
