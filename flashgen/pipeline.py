@@ -149,9 +149,9 @@ def _counting() -> Iterator[_WarningCounter]:
 
 
 def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None,
-              stem: str | None = None) -> _Built:
+              stem: str = "") -> _Built:
     """Read, parse and derive the cards of one note, plus generated ones when a stage runs;
-    ``stem`` names its own files in the output folder (default: the note's name)."""
+    ``stem`` names its own files in the output folder ("": the note's name)."""
     from flashgen import cards as card_rules
     from flashgen.model import Deck
     from flashgen.parse import may_hold_images, parse
@@ -626,7 +626,7 @@ class _VaultPackage:
                 return
             except (ValueError, TypeError, KeyError, IndexError):
                 pass  # damaged in the cache
-        note = _process(path, path.stem, self.options, None, (), vault=True)  # writes no file
+        note = _process(path, "", self.options, None, (), vault=True)  # writes no file
         if note.error:
             log.error("%s", note.error)
             return

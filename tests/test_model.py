@@ -75,7 +75,6 @@ def test_values_pickle() -> None:
     assert back == doc and back.meta == {"k": [1]}
 
 
-
 def test_value_refuses_what_its_init_would_skip() -> None:
     with pytest.raises(TypeError, match="@value supports plain fields only"):
         @model.value
