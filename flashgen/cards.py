@@ -252,6 +252,8 @@ def mcq_cards(note: Note) -> Iterator[Card]:
         distinct = list(dict.fromkeys(k for k in keys if k))
         if len(distinct) < 3:
             continue
+        at = {k: j for j, k in enumerate(distinct)}
+        n = len(distinct) - 1  # a row's distractors: the other keys, from the row's place on
         key_header = plain(table.header[0])
         for i, (row, ref) in enumerate(zip(table.rows, table.row_refs, strict=False)):
             key = keys[i]
@@ -260,9 +262,9 @@ def mcq_cards(note: Note) -> Iterator[Card]:
                 continue
             values = "; ".join(plain(c) for _, c in asked)
             prompt = lang.mcq_prompt.format(key_header=key_header, values=values)
-            others = [k for k in distinct if k != key]
-            start = i % len(others)
-            options = [key, *(others[start:] + others[:start])[:3]]
+            skip = at[key]  # the keys after the row's own key move up one place
+            options = [key, *(distinct[j + (j >= skip)]
+                              for j in ((i + t) % n for t in range(min(3, n))))]
             seed = int(hashlib.sha256(prompt.encode()).hexdigest(), 16)
             options.sort(key=lambda o: hashlib.sha256(f"{seed}:{o}".encode()).digest())
             answer = options.index(key)

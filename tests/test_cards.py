@@ -110,6 +110,24 @@ def test_mcq_options_from_the_same_column():
     assert first.back[0].options[first.back[0].answer] == "NLP"
 
 
+def test_mcq_distractors_follow_the_row_and_skip_repeated_and_blank_keys():
+    keys = ["k0", "k1", "k0", "", "k2", "k3", "k4", "k1"]
+    rows = "".join(f"| {k} | value {i} |\n" for i, k in enumerate(keys))
+    doc = parse(f"# T\n\n| Key | Value |\n|---|---|\n{rows}", "t.md")
+    mcq = [c for c in derive(doc) if c.kind == "mcq"]
+    distinct = ["k0", "k1", "k2", "k3", "k4"]
+    asked = [(i, k) for i, k in enumerate(keys) if k]
+    assert len(mcq) == len(asked)
+    for card, (i, key) in zip(mcq, asked, strict=True):
+        others = [k for k in distinct if k != key]  # the rule, spelled out
+        start = i % len(others)
+        expected = [key, *(others[start:] + others[:start])[:3]]
+        options = card.back[0]
+        assert isinstance(options, Options)
+        assert sorted(options.options) == sorted(expected)
+        assert options.options[options.answer] == key
+
+
 def test_prompts_are_unique_and_stable():
     a, b = cards_of(SEED), cards_of(SEED)
     assert [c.prompt for c in a] == [c.prompt for c in b]
