@@ -6,10 +6,11 @@ Adding a card kind = writing a function ``(Note) -> Iterable[Card]`` and listing
 from __future__ import annotations
 
 import hashlib
+import heapq
 import logging
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
@@ -418,28 +419,31 @@ def _item_text(item: ListItem) -> str:
 class _PassageIndex:
     """Points, rows and paragraphs of the note, searchable by a question's words. Passage
     ``i`` is kept column-wise: ``points[i]`` makes its point (only for the passages an answer
-    shows), ``paths[i]`` is its section, ``terms[i]`` and ``titles[i]`` are its words and its
-    section title's."""
+    shows), ``paths[i]`` is its section, ``damping[i]`` how much its length damps its score.
+    ``words[t]`` lists the passages that hold word ``t``, and ``titled[t]`` the passages whose
+    section's title holds it: a question's scores are summed over its words' lists, so it
+    touches only the passages it shares a word with (scoring every passage for every question
+    made a note of thousands of questions and points take minutes)."""
 
     def __init__(self, note: Note) -> None:
         self.stop = stop = note.lang.stopwords | i18n.EN.stopwords
         self.hint = note.lang.passages_hint
         self.points: list[Callable[[], Point]] = []
         self.paths: list[tuple[str, ...]] = []
-        self.terms: list[frozenset[str]] = []
-        self.titles: list[frozenset[str]] = []
-        title_terms: dict[tuple[str, ...], frozenset[str]] = {}
+        self.words: defaultdict[str, list[int]] = defaultdict(list)
+        lengths: list[int] = []
+        sections: dict[tuple[str, ...], list[int]] = {}  # the passages of each section
 
         def add(point: Callable[[], Point], path: tuple[str, ...], text: str) -> None:
             terms = _terms(text, stop)
             if terms:
-                title = title_terms.get(path)
-                if title is None:
-                    title = title_terms[path] = _terms(" ".join(path[-1:]), stop)
+                i = len(lengths)
                 self.points.append(point)
                 self.paths.append(path)
-                self.terms.append(terms)
-                self.titles.append(title)
+                lengths.append(len(terms))
+                sections.setdefault(path, []).append(i)
+                for t in terms:
+                    self.words[t].append(i)
 
         def add_items(items: Iterable[ListItem], path: tuple[str, ...]) -> None:
             for it in items:
@@ -464,39 +468,43 @@ class _PassageIndex:
             elif isinstance(b, Table):
                 for row in b.rows:
                     add(partial(_row_point, row), path, " ".join([plain(c) for c in row]))
-        self.n = len(self.terms) or 1
-        self.avg = sum(map(len, self.terms)) / self.n
+        self.titled: defaultdict[str, list[int]] = defaultdict(list)
+        for path, passages in sections.items():
+            for t in _terms(" ".join(path[-1:]), stop):
+                self.titled[t].extend(passages)
+        self.n = len(lengths) or 1
+        avg = sum(lengths) / self.n
+        self.damping = [0.75 + 0.25 * n / avg for n in lengths]
         self.weights: dict[str, float] = {}
 
     def weight(self, term: str) -> float:
         """Squared IDF of ``term`` over the passages (with their section titles)."""
         w = self.weights.get(term)
         if w is None:
-            df = sum([term in t or term in title
-                      for t, title in zip(self.terms, self.titles, strict=True)])
+            df = len(set(self.words.get(term, ())).union(self.titled.get(term, ())))
             w = self.weights[term] = math.log((self.n + 1) / df) ** 2 if df else 0.0
         return w
 
     def answer(self, question: str) -> Body:
         """The best-matching passages: rare shared words count most, long passages are damped."""
-        q = _terms(question, self.stop)
         # squared IDF favours the question's rare words over the note's topic words; a word in
-        # the section title says the whole section is about it
-        weight = {t: self.weight(t) for t in q}
-        scored = []
-        avg = self.avg
-        for i, (terms, title) in enumerate(zip(self.terms, self.titles, strict=True)):
-            if q.isdisjoint(terms) and q.isdisjoint(title):
-                continue
-            score = sum([weight[t] for t in q & terms]) + sum([weight[t] for t in q & title])
-            score /= 0.75 + 0.25 * len(terms) / avg
-            if score > 0:
-                scored.append((score, i))
+        # the section title says the whole section is about it. The words are taken in one
+        # order, so that each score is the same sum in every run (a set's order is not)
+        sums: dict[int, float] = {}
+        get = sums.get
+        for t in sorted(_terms(question, self.stop)):
+            w = self.weight(t)
+            for i in self.words.get(t, ()):
+                sums[i] = get(i, 0.0) + w
+            for i in self.titled.get(t, ()):
+                sums[i] = get(i, 0.0) + w
+        damping = self.damping
+        scored = [(-s / damping[i], i) for i, s in sums.items() if s > 0]
         if not scored:
             return ()
-        scored.sort(key=lambda x: (-x[0], x[1]))
-        best = scored[0][0]
-        chosen = sorted(i for s, i in scored[:3] if s >= 0.5 * best)
+        top = heapq.nsmallest(3, scored)
+        best = -top[0][0]
+        chosen = sorted(i for s, i in top if -s >= 0.5 * best)
         parts: list[Text | Points] = [Text(_span_text(self.hint), "hint")]
         for i in chosen:
             path = self.paths[i]

@@ -87,6 +87,20 @@ def test_seed_note_cards():
         assert text not in everything
 
 
+def test_unanswered_questions_find_passages_by_rare_words_and_section_titles():
+    points = "".join(f"- The river carries sediment number {i} downstream.\n" for i in range(300))
+    doc = parse("# Rivers\n\n## Flow\n\n" + points
+                + "- Glaciers carve valleys slowly.\n\n## Deltas\n\n- Mud settles at the mouth.\n\n"
+                + "## Review questions\n\n- How do glaciers shape the land?\n"
+                + "- What happens in deltas?\n", "r.md")
+    qs = {c.prompt: back_text(c) for c in derive(doc) if c.kind == "question"}
+    glaciers = qs["How do glaciers shape the land?"]
+    assert glaciers.startswith("From this note:") and "Glaciers carve valleys" in glaciers
+    assert "sediment" not in glaciers  # a word every point shares weighs next to nothing
+    # a word of the section's title counts for the section's points
+    assert "Mud settles at the mouth" in qs["What happens in deltas?"]
+
+
 def test_cloze_hides_bold_phrase_in_its_sentence():
     cards = [c for c in cards_of(SEED) if c.kind == "cloze"]
     fronts = {plain(c.front[0].text): c for c in cards}

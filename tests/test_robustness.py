@@ -366,6 +366,25 @@ def test_same_input_same_bytes(tmp_path, monkeypatch):
     assert outs[0] == outs[1]
 
 
+def test_same_bytes_whatever_the_hash_seed(tmp_path):
+    """Python orders sets of strings differently in every process: nothing written may depend
+    on that order (card rules score passages by sums over words, for one)."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "seed.md").write_bytes(SEED.read_bytes())
+    for fixture in (Path(__file__).parent / "fixtures" / "notes").glob("*.md"):
+        (notes / fixture.name).write_bytes(fixture.read_bytes())
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": "1700000000"}
+        subprocess.run([sys.executable, "-m", "flashgen", "build", str(notes), "--out", str(out),
+                        "--format", "apkg,csv", "--no-generate", "-q"], env=env, check=True)
+        outs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*.*")
+                     if p.suffix in (".apkg", ".csv")})
+    assert len(outs[0]) == 7 and outs[0] == outs[1]
+
+
 # --- vault packages and incremental rebuilds ------------------------------------------
 
 def test_folder_builds_one_vault_package(tmp_path, anki):
