@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from flashgen.cards import derive
-from flashgen.export.pdf import printable
+from flashgen.export.pdf import SIZES, _fit, _height, _new_pdf, printable
 from flashgen.export.render import body_lines
 from flashgen.model import Deck
 from flashgen.parse import parse
@@ -120,3 +120,15 @@ def test_empty_deck_still_prints(tmp_path):
     deck = Deck(name="Empty", source="e.md", lang="en", cards=(), stem="e")
     written = write_pdf(deck, tmp_path / "e.pdf", layouts=("sheet", "cards", "fold"))
     assert all(p.stat().st_size > 0 for p in written)
+
+
+@pytest.mark.parametrize("words", [3, 60, 150, 250])  # 13, 9, 5.5 pt, none fits
+def test_card_text_takes_the_largest_size_that_fits(words):
+    pdf = _new_pdf("a4", "t")
+    pdf.add_page()
+    lines = ["Question " + "word " * words, "second line " * (words // 4)]
+    w, h = 85.0, 55.0
+    size, used = _fit(pdf, lines, w, h, True)
+    fitting = [s for s in SIZES if _height(pdf, lines, w, s, True) <= h]
+    assert size == max(fitting, default=SIZES[0])  # as trying every size from the top
+    assert used == _height(pdf, lines, w, size, True)
