@@ -79,11 +79,34 @@ def markdown(off: frozenset[str] = frozenset()) -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.disable("normalize")  # ``tokens`` normalises the text before it splits it
     md.core.ruler.at("inline", _inline)
+    _report_depth(md)
     if _token_maker() is not None:
         md.core.ruler.at("block", _block)
     if off:
         md.disable(sorted(off))
     return md
+
+
+TOO_DEEP = "flashgen.too_deep"
+"""Key of the parse environment that holds the first line markdown-it left out for lying
+deeper in lists and quotes than it nests (``maxNesting``, about ten lists deep)."""
+
+
+def _report_depth(md: MarkdownIt) -> None:
+    """Make ``md`` note in its environment (``TOO_DEEP``) where it first leaves lines out for
+    their depth: markdown-it drops what lies deeper than it nests without a word."""
+    block = md.block
+    tokenize = block.tokenize
+    limit = md.options["maxNesting"]
+
+    def tokenize_noting_depth(state: StateBlock, start: int, end: int) -> None:
+        if state.level >= limit:  # markdown-it's own test: the lines left are skipped
+            line = state.skipEmptyLines(start)
+            if line < end and state.sCount[line] >= state.blkIndent:
+                state.env.setdefault(TOO_DEEP, line)
+        tokenize(state, start, end)
+
+    block.tokenize = tokenize_noting_depth  # type: ignore[method-assign,assignment]
 
 
 _TOKEN_FIELDS = ("type", "tag", "nesting", "attrs", "map", "level", "children", "content",
@@ -248,8 +271,9 @@ def parser_for(body: str) -> MarkdownIt:
     return markdown(frozenset(off))
 
 
-def tokens(text: str) -> tuple[str | None, list[Token]]:
-    """The note's front matter (None without one) and markdown-it's tokens for the rest.
+def tokens(text: str, env: dict[str, object] | None = None) -> tuple[str | None, list[Token]]:
+    """The note's front matter (None without one) and markdown-it's tokens for the rest
+    (``env``: markdown-it's environment for the parse, to read what it noted).
 
     These are the tokens of mdit-py-plugins' front matter rule and markdown-it (a property
     test compares them with a stock parser that has the plugin), made with less work: the
@@ -263,11 +287,11 @@ def tokens(text: str) -> tuple[str | None, list[Token]]:
     text = NULL_RE.sub("\ufffd", NEWLINES_RE.sub("\n", text))
     span = _front_matter_span(text)
     if span is None:
-        return None, parser_for(text).parse(text)
+        return None, parser_for(text).parse(text, env)
     start, stop, body = span
     blank = "\n" * text.count("\n", 0, body)
     rest = text[body:]
-    return text[start:stop], parser_for(rest).parse(blank + rest)
+    return text[start:stop], parser_for(rest).parse(blank + rest, env)
 
 
 def _front_matter_span(text: str) -> tuple[int, int, int] | None:
@@ -339,7 +363,12 @@ def _tree(tokens: list[Token]) -> list[_Node]:
 def parse(text: str, path: str, *, lang: str | None = None) -> Document:
     """Parse a note's text into a Document. ``path`` is only used for references."""
     builder = _Builder(path)
-    front, found = tokens(text)
+    env: dict[str, object] = {}
+    front, found = tokens(text, env)
+    deep = env.get(TOO_DEEP)
+    if isinstance(deep, int):
+        log.warning("%s:%d: lists or quotes nested too deep to read (about ten levels); "
+                    "this line and the deeper ones under it are left out", path, deep + 1)
     meta = _front_matter(front, path) if front is not None else {}
     for node in _tree(found):
         builder.block(node)

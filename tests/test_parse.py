@@ -77,3 +77,31 @@ def test_links_and_html_are_text():
     spans = doc.blocks[0].text
     assert ("site", "link", "https://e.org") in [(s.text, s.style, s.href) for s in spans]
     assert "<script>alert(1)</script>" in plain(spans)
+
+
+def _items(blocks) -> list[str]:
+    out = []
+    for b in blocks:
+        if isinstance(b, ListBlock):
+            for item in b.items:
+                out.append(plain(item.text))
+                out.extend(_items(item.children))
+    return out
+
+
+@pytest.mark.parametrize("depth", [9, 12])
+def test_lists_nested_too_deep_to_read_are_reported(caplog, depth):
+    front = "---\ntitle: Deep\n---\n"  # line numbers count the front matter
+    text = front + "## Deep\n\n" + "".join("  " * i + f"- level {i}\n" for i in range(depth))
+    doc = parse(text, "d.md")
+    kept = [text for text in _items(doc.sections[0].blocks) if text]
+    assert kept == [f"level {i}" for i in range(min(depth, 9))]
+    if depth > 9:  # markdown-it nests lists nine deep: the first one left out is named
+        assert "d.md:15: lists or quotes nested too deep" in caplog.text
+    else:
+        assert "too deep" not in caplog.text
+
+
+def test_quotes_nested_too_deep_to_read_are_reported(caplog):
+    parse("# Q\n\n" + "".join(">" * i + f" quote {i}\n\n" for i in range(1, 30)), "q.md")
+    assert "q.md:41: lists or quotes nested too deep" in caplog.text
