@@ -50,20 +50,30 @@ class Media:
                         where, src)
             return None
         path = Path(unquote(parts.path))
-        target = (self.folder / path).resolve()
+        try:
+            target = (self.folder / path).resolve()
+        except (OSError, RuntimeError) as e:  # a loop of links is a RuntimeError before 3.13
+            why = getattr(e, "strerror", None) or "a loop of symbolic links"
+            log.warning("%s: image %r cannot be read (%s); left out", where, src, why)
+            return None
         if path.is_absolute() or not target.is_relative_to(self.folder):
             log.warning("%s: image %r is outside the note's folder; not embedded", where, src)
-            return None
-        if not target.is_file():
-            log.warning("%s: image %r not found; left out", where, src)
             return None
         if target.suffix.lower() not in IMAGE_SUFFIXES:
             log.warning("%s: %r is not an image file; left out", where, src)
             return None
-        if target.stat().st_size > MAX_BYTES:
-            log.warning("%s: image %r is larger than 50 MB; left out", where, src)
+        try:
+            if not target.is_file():
+                log.warning("%s: image %r not found; left out", where, src)
+                return None
+            if target.stat().st_size > MAX_BYTES:
+                log.warning("%s: image %r is larger than 50 MB; left out", where, src)
+                return None
+            data = target.read_bytes()
+        except OSError as e:
+            log.warning("%s: image %r cannot be read (%s); left out", where, src,
+                        e.strerror or e)
             return None
-        data = target.read_bytes()
         name = f"fg-{hashlib.sha256(data).hexdigest()[:16]}{target.suffix.lower()}"
         self.files[name] = data
         self.sources[name] = str(target)

@@ -329,6 +329,16 @@ def _process(path: Path, stem: str, options: BuildOptions, stage: Stage | None,
                          built.media, built.sources, warnings=counter.count)
         except FlashgenError as e:
             return _Done(error=str(e), warnings=counter.count)
+        except Exception as e:  # noqa: BLE001 (a bug in flashgen: this note fails, the others build)
+            import traceback
+
+            from flashgen.sources import display
+
+            log.debug("%s", "".join(traceback.format_exception(e)).rstrip())
+            return _Done(error=display(f"{path}: flashgen failed on this note "
+                                       f"({type(e).__name__}: {e}); please report it, with "
+                                       "the note if you can (-v shows where it failed)"),
+                         warnings=counter.count)
 
 
 def build(

@@ -219,12 +219,17 @@ def test_images_are_embedded_by_hash_and_outside_refs_refused(tmp_path, caplog, 
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"SECRET" + PNG)
     (folder / "link.png").symlink_to(secret)
+    (folder / "loop-a.png").symlink_to(folder / "loop-b.png")
+    (folder / "loop-b.png").symlink_to(folder / "loop-a.png")
+    (folder / "folder.png").mkdir()
     path = folder / "n.md"
     path.write_text(
         "## Leaf\n\n- ![a leaf](img/leaf%20café.png) green\n"
         '- <img src="img/leaf café.png" alt="again"> twice\n'
         "- ![x](../secret.png) up\n- ![x](/etc/passwd) absolute\n"
-        "- ![x](link.png) symlink\n- ![x](missing.png) missing\n", encoding="utf-8")
+        "- ![x](link.png) symlink\n- ![x](missing.png) missing\n"
+        f"- ![x](loop-a.png) loop\n- ![x](folder.png) folder\n- ![x]({'n' * 300}.png) long\n",
+        encoding="utf-8")
     build(BuildOptions(paths=(path,), out_dir=tmp_path / "out", formats=("apkg",)))
     apkg = tmp_path / "out" / "n.apkg"
     with zipfile.ZipFile(apkg) as z:
@@ -238,6 +243,10 @@ def test_images_are_embedded_by_hash_and_outside_refs_refused(tmp_path, caplog, 
     assert "'/etc/passwd' is outside" in warnings
     assert "'link.png' is outside" in warnings
     assert "'missing.png' not found" in warnings
+    # what cannot be read is a warning, not a traceback
+    assert "n.md:9: image 'loop-a.png' cannot be read (a loop of symbolic links)" in warnings
+    assert "n.md:10: image 'folder.png' not found" in warnings
+    assert "n.md:11: image 'nnnn" in warnings and "cannot be read (File name too long)" in warnings
     anki.import_apkg(apkg)
     back = anki.notes("tag:flashgen::section")[0]["Back"]
     assert back.count(f'src="fg-{digest}.png"') == 2
@@ -350,6 +359,33 @@ def test_one_failure_does_not_stop_the_others(tmp_path):
     result = run("build", str(good.parent), "--out", str(tmp_path / "out"), "--format", "csv")
     assert result.exit_code == 1 and "error: 1 of" in result.output
     assert (tmp_path / "out" / "good.csv").exists()
+
+
+@pytest.mark.parametrize("count", [3, 60])  # built here; built in worker processes
+def test_a_bug_on_one_note_fails_that_note_only(tmp_path, monkeypatch, count):
+    folder = tmp_path / "v"
+    folder.mkdir()
+    for i in range(count):
+        (folder / f"n{i:02d}.md").write_text(f"## Topic {i}\n\n- a **bold** point\n- more\n")
+    from flashgen import cards
+
+    derive = cards.derive
+
+    def buggy(doc, **kwargs):
+        if doc.path.endswith("n01.md"):
+            raise ZeroDivisionError("simulated bug")
+        return derive(doc, **kwargs)
+
+    monkeypatch.setattr(cards, "derive", buggy)  # forked workers inherit it
+    out = tmp_path / "out"
+    result = run("build", str(folder), "--out", str(out), "--format", "apkg,csv", "-v")
+    assert result.exit_code == 1 and f"error: 1 of {count} notes failed" in result.output
+    assert ("n01.md: flashgen failed on this note (ZeroDivisionError: simulated bug); "
+            "please report it") in result.output
+    assert "Traceback" in result.output and "simulated bug" in result.output  # -v: where
+    assert len(list(out.glob("*.csv"))) == count - 1 and not (out / "n01.csv").exists()
+    quiet = run("build", str(folder), "--out", str(tmp_path / "quiet"), "--format", "csv")
+    assert quiet.exit_code == 1 and "Traceback" not in quiet.output
 
 
 # --- reproducible ----------------------------------------------------------------------------
