@@ -25,7 +25,7 @@ from flashgen.model import (
     has_content,
     plain,
 )
-from flashgen.text import clean_inline, clean_label, collapse
+from flashgen.text import clean_inline, clean_label, collapse, deck_name
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -462,7 +462,7 @@ class _Builder:
             title = collapse(stem)
             title = title[:1].upper() + title[1:]
         code = str(meta.get("lang") or lang or i18n.detect(text))
-        deck = str(meta.get("deck") or title)
+        deck = deck_name(str(meta.get("deck") or "")) or deck_name(title) or "flashgen"
         return Document(
             path=self.path,
             title=title,

@@ -156,6 +156,7 @@ def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None,
     from flashgen.model import Deck
     from flashgen.parse import may_hold_images, parse
     from flashgen.sources import display, read_note
+    from flashgen.text import deck_name
 
     text = read_note(path)
     if not text.strip():
@@ -172,7 +173,7 @@ def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None,
     if text.strip() and not cards:
         log.warning("%s: no cards: the note has no lists, tables, questions or bold terms; "
                     "nothing written", path)
-    derived = Deck(name=options.deck or doc.deck, source=name, lang=doc.lang,
+    derived = Deck(name=deck_name(options.deck or "") or doc.deck, source=name, lang=doc.lang,
                    cards=cards, stem=stem or display(path.stem))
     return _with_media(derived, path) if may_hold_images(text) else _Built(derived, {}, {})
 
@@ -355,6 +356,12 @@ def build(
         raise UsageError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
     if options.package not in PACKAGES:
         raise UsageError(f"unknown package mode {options.package!r}")
+    if options.deck is not None:
+        from flashgen.text import deck_name
+
+        if not deck_name(options.deck):
+            raise UsageError(f"--deck {options.deck!r}: a deck name needs a part that is not "
+                             "blank (parts are separated by ::)")
     if options.out_dir.exists() and not options.out_dir.is_dir():
         raise UsageError(f"{options.out_dir}: output path is a file; pass a folder to --out")
     groups = _groups(options)

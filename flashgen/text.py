@@ -10,6 +10,7 @@ from flashgen.model import Inline, Span
 _SPACE = re.compile(r"\s+")
 _NUMBERING = re.compile(r"^\(?(?:\d+(?:\.\d+)*|[ivxIVX]{1,4}|[a-zA-Z])[.)]\s+|^\d+(?:\.\d+)+\s+")
 _JOINERS = {0x200D, 0x20E3, 0xFE0E, 0xFE0F}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def is_decoration(ch: str) -> bool:
@@ -69,3 +70,11 @@ def clean_inline(inline: Inline) -> Inline:
     spans[0] = Span(lead, first.style, first.href)
     spans[-1] = Span(spans[-1].text.rstrip(), spans[-1].style, spans[-1].href)
     return tuple(s for s in spans if s.text)
+
+
+def deck_name(text: str) -> str:
+    """A deck name as Anki keeps it: each ``::`` part without control characters and
+    surrounding blanks, and no empty parts (Anki would show each as a deck named "blank").
+    Empty when no part is left."""
+    parts = (_CONTROL.sub("", part).strip() for part in text.split("::"))
+    return "::".join(part for part in parts if part)

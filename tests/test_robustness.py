@@ -442,6 +442,21 @@ def test_folder_builds_one_vault_package(tmp_path, anki):
     assert not log.new
 
 
+def test_deck_names_are_written_as_anki_keeps_them(tmp_path, anki):
+    """Anki trims each ``::`` part and names an empty one "blank": flashgen writes the name
+    Anki will show, so that no "blank" decks appear."""
+    path = note(tmp_path, "n.md", "---\ndeck: ' Bio ::  ::\tCells '\n---\n## Parts\n\n"
+                                 "- nucleus\n- wall\n")
+    result = run("build", str(path), "--out", str(tmp_path / "out"), "--format", "apkg,csv")
+    assert result.exit_code == 0, result.output
+    anki.import_apkg(tmp_path / "out" / "n.apkg")
+    assert anki.deck_names() == {"Default", "Bio", "Bio::Cells", "Bio::Cells::Parts"}
+    assert '"Bio::Cells::Parts"' in (tmp_path / "out" / "n.csv").read_text()
+    blank = run("build", str(path), "--deck", " :: ", "--out", str(tmp_path / "blank"))
+    assert blank.exit_code == 2 and "a deck name needs a part that is not blank" in blank.output
+    assert not (tmp_path / "blank").exists()
+
+
 def test_unchanged_rebuild_reprocesses_nothing(tmp_path, monkeypatch):
     folder = tmp_path / "v"
     folder.mkdir()
