@@ -367,6 +367,58 @@ def build(
     groups = _groups(options)
     if "apkg" in options.formats:
         _check_packages(groups, options.out_dir)
+    with _exclusive(options.out_dir):
+        results = _build(options, groups, on_note, progress)
+    failed = [r for r in results if not r.ok]
+    if failed:
+        notes_built = sum(1 for r in results if not r.package)
+        raise BuildFailedError(f"{len(failed)} of {notes_built} notes failed")
+    return results
+
+
+LOCK = "lock"
+"""The file in the manifest's folder that a build holds (``_exclusive``)."""
+
+
+@contextlib.contextmanager
+def _exclusive(out_dir: Path) -> Iterator[None]:
+    """Hold the output folder for this build. A second build into it (an editor's save hook
+    that fires twice) waits for the first to finish, instead of writing the same files and
+    manifest at the same time and removing the first's temp files as a killed build's. The
+    lock (``flock``) ends with the process however it ends, ``kill -9`` included. Where
+    there is no ``fcntl`` (Windows), or the folder cannot be written (each note's write
+    then says why), builds are not serialised."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    from flashgen.manifest import FOLDER
+
+    try:
+        (out_dir / FOLDER).mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_dir / FOLDER / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except OSError:
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            from flashgen.sources import display
+
+            log.info("%s: another flashgen build is writing here; waiting for it to finish",
+                     display(out_dir))
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # the lock goes with the last copy of the descriptor
+
+
+def _build(options: BuildOptions, groups: list[tuple[Path, bool, list[Path]]],
+           on_note: Callable[[NoteResult], None] | None,
+           progress: Progress | None) -> list[NoteResult]:
+    """``build``'s work, once the output folder is this build's alone."""
     swept = {options.out_dir}
     sweep(options.out_dir)
     manifest = Manifest.load(options.out_dir)
@@ -429,10 +481,6 @@ def build(
         results.append(written)
         if on_note is not None:
             on_note(written)
-    failed = [r for r in results if not r.ok]
-    if failed:
-        notes_built = sum(1 for r in results if not r.package)
-        raise BuildFailedError(f"{len(failed)} of {notes_built} notes failed")
     return results
 
 

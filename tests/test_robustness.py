@@ -334,6 +334,27 @@ def test_kill_9_during_build_leaves_previous_outputs(tmp_path):
     assert not list((out / files.TEMP_DIR).iterdir())  # swept
 
 
+def test_a_second_build_into_the_same_folder_waits_for_the_first(tmp_path):
+    fcntl = pytest.importorskip("fcntl")
+    from flashgen import manifest, pipeline
+
+    folder, out = tmp_path / "vault", tmp_path / "out"
+    _write_vault(folder, 3, "point")
+    (out / manifest.FOLDER).mkdir(parents=True)
+    with open(out / manifest.FOLDER / pipeline.LOCK, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a build in progress holds it
+        cmd = [arg for arg in _build_cmd(folder, out) if arg != "-q"]
+        proc = subprocess.Popen(cmd, stderr=subprocess.PIPE)
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        assert b"another flashgen build is writing here; waiting for it to finish" in line
+        time.sleep(0.5)
+        assert proc.poll() is None and not list(out.glob("*.csv"))  # nothing written yet
+    _, err = proc.communicate(timeout=60)  # the first build is over: the second goes on
+    assert proc.returncode == 0, err
+    assert len(list(out.glob("*.csv"))) == 3
+
+
 def test_ctrl_c_stops_a_parallel_build_cleanly(tmp_path):
     folder, out = tmp_path / "vault", tmp_path / "out"
     _write_vault(folder, 600, "point")
