@@ -89,7 +89,7 @@ def cli() -> None:
 @click.option("--csv-style", type=click.Choice(["anki", "plain"]), default="anki",
               show_default=True,
               help="anki: Anki's import headers, no dialog needed; plain: one header row for "
-              "spreadsheets.")
+              "spreadsheets (a cell that would start a formula gets a leading ').")
 @click.option("--pdf-layout", default="sheet", show_default=True,
               help="Comma-separated PDF layouts: sheet (study sheet + answer key), cards "
               "(duplex cut-out cards), fold (fold-over cards).")

@@ -64,3 +64,19 @@ def test_csv_is_byte_identical_across_builds(seed_note, tmp_path):
     build_formats(seed_note, tmp_path / "b", "csv")
     name = f"{seed_note.stem}.csv"
     assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_plain_csv_cells_never_start_a_formula(tmp_path):
+    note = tmp_path / "f.md"
+    note.write_text("## @risk\n\n| Key | Value |\n|---|---|\n"
+                    '| =1+2 | =HYPERLINK("http://example.com","x") |\n| +33 | -5 degrees |\n'
+                    "| plain | text |\n", encoding="utf-8")
+    build_formats(note, tmp_path, "csv", csv_style="plain")
+    rows = list(csv.reader((tmp_path / "f.csv").open(encoding="utf-8")))[1:]
+    table = [r for r in rows if r[2] == "table"]
+    assert [r[0][:5] for r in table] == ["'=1+2", "'+33 ", "plain"]
+    assert [r[1] for r in table] == ["'=HYPERLINK(\"http://example.com\",\"x\")", "'-5 degrees",
+                                     "text"]
+    assert all(r[3] == "'@risk" for r in rows)
+    cells = [c for r in rows for c in (r[0], r[1], r[3], r[4])]
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)

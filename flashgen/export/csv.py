@@ -53,8 +53,19 @@ def anki_row(deck: Deck, card: Card) -> list[str]:
     return [BASIC, *head, front, body_html(card.back) + _foot(card)]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet takes as the start of a formula in a cell it imports."""
+
+
+def _cell(text: str) -> str:
+    """``text`` as a spreadsheet cell that stays text: one that would start a formula
+    (``=HYPERLINK(...)`` in a note's table) gets a leading apostrophe, as OWASP advises for
+    CSV meant for spreadsheets."""
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
 def plain_row(card: Card) -> list[str]:
-    """front, back, kind, section, tags as plain text."""
+    """front, back, kind, section, tags as plain text, none of it a formula."""
     if card.kind == "cloze":
         front = "\n".join(body_lines(card.front, cloze="hide"))
         back = "\n".join(body_lines(card.front, cloze="mark") + body_lines(card.back))
@@ -62,7 +73,8 @@ def plain_row(card: Card) -> list[str]:
         front = "\n".join(body_lines(card.front))
         back = "\n".join(body_lines(card.back))
     kind = f"generated {card.source_kind or card.kind}".strip() if card.generator else card.kind
-    return [front, back, kind, PATH_SEP.join(card.context), " ".join(card.tags)]
+    return [_cell(front), _cell(back), kind, _cell(PATH_SEP.join(card.context)),
+            _cell(" ".join(card.tags))]
 
 
 def render_csv(deck: Deck, style: str = "anki") -> str:
