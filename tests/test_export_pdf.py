@@ -67,6 +67,22 @@ def test_emoji_are_dropped_not_boxed():
     assert printable("Größe — 1–2 “x”") == "Größe — 1–2 “x”"
 
 
+def test_letters_the_font_lacks_are_reported_emoji_are_not(tmp_path, caplog):
+    note = tmp_path / "ja.md"
+    note.write_text("# 日本語 🎌\n\n## Wörter 🚀\n\n- **猫** ist eine Katze.\n- Größe ✅\n",
+                    encoding="utf-8")
+    build(BuildOptions(paths=(note,), out_dir=tmp_path / "out", formats=("pdf", "csv")))
+    warnings = [r.getMessage() for r in caplog.records if "cannot draw" in r.getMessage()]
+    assert warnings == [(f"{note}: 4 letters the PDF font (DejaVu Sans) cannot draw are left "
+                         "out of its PDFs: 日 本 語 猫; the .apkg and CSV keep them")]
+    assert "猫" in (tmp_path / "out" / "ja.csv").read_text(encoding="utf-8")
+    caplog.clear()
+    note.write_text("# Wörter 🎌\n\n## Größe 🚀\n\n- **Katze** ist ein Tier.\n- ✅ ja\n",
+                    encoding="utf-8")
+    build(BuildOptions(paths=(note,), out_dir=tmp_path / "out", formats=("pdf",)))
+    assert "cannot draw" not in caplog.text
+
+
 def _number_positions(pdf, page):
     """Centre of each '#k' label on a page, from pdftotext's word boxes."""
     out = run("pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-")

@@ -6,6 +6,8 @@ cannot draw (most emoji) are dropped before layout, so nothing prints as an empt
 
 from __future__ import annotations
 
+import logging
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -21,6 +23,8 @@ from flashgen.model import Card, Deck
 
 if TYPE_CHECKING:
     from fpdf import FPDF
+
+log = logging.getLogger("flashgen")
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT = "DejaVu"
@@ -315,9 +319,33 @@ def render_fold(deck: Deck, paper: str = "a4") -> bytes:
     return bytes(pdf.output())
 
 
+def missing_letters(deck: Deck) -> list[str]:
+    """Letters and digits of the deck's text that the font cannot draw (``printable`` leaves
+    them out, as it does emoji, which are meant to go), in order of first use."""
+    covered = _coverage()
+    texts = [deck.name]
+    for card in deck.cards:
+        texts.append(context_label(card))
+        texts.extend(body_lines(card.front, cloze="mark") + body_lines(card.back))
+    missing: dict[str, None] = {}
+    for text in texts:
+        if not text.isascii():
+            for c in text:
+                if ord(c) not in covered and unicodedata.category(c)[0] in "LN":
+                    missing.setdefault(c, None)
+    return list(missing)
+
+
 def write_pdf(deck: Deck, target: Path, layouts: Iterable[str] = ("sheet",),
               paper: str = "a4", duplex: str = "long") -> list[Path]:
-    """Write each layout: the first to ``target``, others to ``<stem>.<layout>.pdf``."""
+    """Write each layout: the first to ``target``, others to ``<stem>.<layout>.pdf``; warns
+    when the font lacks letters of the deck."""
+    missing = missing_letters(deck)
+    if missing:
+        shown = " ".join(missing[:8]) + (" ..." if len(missing) > 8 else "")
+        log.warning("%s: %d letters the PDF font (DejaVu Sans) cannot draw are left out of "
+                    "its PDFs: %s; the .apkg and CSV keep them", deck.source, len(missing),
+                    shown)
     written = []
     for i, layout in enumerate(layouts):
         path = target if i == 0 else target.with_name(f"{target.stem}.{layout}.pdf")
