@@ -95,6 +95,10 @@ def cli() -> None:
               "(duplex cut-out cards), fold (fold-over cards).")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
               help="Paper size of the PDFs.")
+@click.option("--pdf-font", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A TrueType or OpenType font file for the letters the PDFs' own font "
+              "(DejaVu Sans) lacks, such as Chinese, Japanese or Korean (for example Noto "
+              "Sans CJK); embedded in the PDFs.")
 @click.option("--duplex", type=click.Choice(["long", "short"]), default="long",
               show_default=True, help="Printer's duplex flip for the cards layout.")
 @click.option("--reverse", is_flag=True, help="Also make back-to-front cards for table rows.")
@@ -119,8 +123,9 @@ def cli() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Print details as well.")
 def build(notes: tuple[Path, ...], out_dir: Path, deck: str | None, formats: str,
-          csv_style: str, pdf_layout: str, paper: str, duplex: str, reverse: bool,
-          generate: bool | None, model: str | None, max_generated: int, package: str,
+          csv_style: str, pdf_layout: str, paper: str, pdf_font: Path | None, duplex: str,
+          reverse: bool, generate: bool | None, model: str | None, max_generated: int,
+          package: str,
           force: bool, strict: bool, quiet: bool, verbose: bool) -> None:
     """Build decks from NOTES (files or folders; default: every .md under source/).
 
@@ -144,6 +149,7 @@ def build(notes: tuple[Path, ...], out_dir: Path, deck: str | None, formats: str
         csv_style=csv_style,
         pdf_layouts=_csv_list(pdf_layout, ("sheet", "cards", "fold"), "--pdf-layout"),
         paper=paper,
+        pdf_font=pdf_font,
         duplex=duplex,
         package=package,
         incremental=not force,

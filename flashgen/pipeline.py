@@ -57,6 +57,8 @@ class BuildOptions:
     """"a4" or "letter"."""
     duplex: str = "long"
     """Duplex flip of the printer for the cards layout: "long" or "short" edge."""
+    pdf_font: Path | None = None
+    """A font for the letters the PDFs' own font lacks (Chinese, Japanese, Korean, ...)."""
     generate: GenerateOptions = field(default_factory=lambda: GenerateOptions(mode="off"))
     """Question generation; off unless the caller (the CLI) asks."""
     package: str = "auto"
@@ -69,7 +71,17 @@ class BuildOptions:
         """Hash of everything besides the note that shapes its outputs."""
         return settings_hash(self.out_dir.resolve(), self.deck, self.formats, self.reverse,
                              self.csv_style, self.pdf_layouts, self.paper, self.duplex,
-                             self.generate, self.package, os.environ.get("SOURCE_DATE_EPOCH"))
+                             self.generate, self.package, os.environ.get("SOURCE_DATE_EPOCH"),
+                             *self._font())
+
+    def _font(self) -> tuple[object, ...]:
+        """The PDF font, as the settings know it: its path, size and time (a new version of
+        the file rebuilds the PDFs); nothing without one, as before the option existed."""
+        if self.pdf_font is None:
+            return ()
+        from flashgen.manifest import fingerprint
+
+        return (str(self.pdf_font.resolve()), *fingerprint(self.pdf_font))
 
 
 @dataclass(frozen=True)
@@ -226,6 +238,7 @@ def _export_note(built: _Built, path: Path, options: BuildOptions,
             from flashgen.export.pdf import write_pdf
 
             written.extend(write_pdf(deck, target, layouts=options.pdf_layouts,
+                                     font=options.pdf_font,
                                      paper=options.paper, duplex=options.duplex))
     return written
 
@@ -362,6 +375,13 @@ def build(
         if not deck_name(options.deck):
             raise UsageError(f"--deck {options.deck!r}: a deck name needs a part that is not "
                              "blank (parts are separated by ::)")
+    if options.pdf_font is not None and "pdf" in options.formats:
+        from flashgen.export.pdf import font_error
+
+        why = font_error(options.pdf_font)
+        if why is not None:
+            raise UsageError(f"--pdf-font {options.pdf_font}: not a font the PDFs can use "
+                             f"({why})")
     if options.out_dir.exists() and not options.out_dir.is_dir():
         raise UsageError(f"{options.out_dir}: output path is a file; pass a folder to --out")
     groups = _groups(options)

@@ -74,7 +74,8 @@ def test_letters_the_font_lacks_are_reported_emoji_are_not(tmp_path, caplog):
     build(BuildOptions(paths=(note,), out_dir=tmp_path / "out", formats=("pdf", "csv")))
     warnings = [r.getMessage() for r in caplog.records if "cannot draw" in r.getMessage()]
     assert warnings == [(f"{note}: 4 letters the PDF font (DejaVu Sans) cannot draw are left "
-                         "out of its PDFs: 日 本 語 猫; the .apkg and CSV keep them")]
+                         "out of its PDFs: 日 本 語 猫; the .apkg and CSV keep them (--pdf-font "
+                         "adds a font that has them)")]
     assert "猫" in (tmp_path / "out" / "ja.csv").read_text(encoding="utf-8")
     caplog.clear()
     note.write_text("# Wörter 🎌\n\n## Größe 🚀\n\n- **Katze** ist ein Tier.\n- ✅ ja\n",
@@ -148,3 +149,67 @@ def test_card_text_takes_the_largest_size_that_fits(words):
     fitting = [s for s in SIZES if _height(pdf, lines, w, s, True) <= h]
     assert size == max(fitting, default=SIZES[0])  # as trying every size from the top
     assert used == _height(pdf, lines, w, size, True)
+
+
+def _tiny_font(path, chars: str):
+    """A TrueType font that draws ``chars``, each as a box (made here: no font is needed)."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    def box():
+        pen = TTGlyphPen(None)
+        pen.moveTo((100, 0))
+        for corner in ((100, 700), (800, 700), (800, 0)):
+            pen.lineTo(corner)
+        pen.closePath()
+        return pen.glyph()
+
+    names = [".notdef", *(f"uni{ord(c):04X}" for c in chars)]
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder(names)
+    fb.setupCharacterMap({ord(c): f"uni{ord(c):04X}" for c in chars})
+    fb.setupGlyf({n: box() for n in names})
+    fb.setupHorizontalMetrics({n: (1000, 100) for n in names})
+    fb.setupHorizontalHeader(ascent=800, descent=-200)
+    fb.setupNameTable({"familyName": "Tiny", "styleName": "Regular"})
+    fb.setupOS2(sTypoAscender=800, usWinAscent=800, usWinDescent=200)
+    fb.setupPost()
+    fb.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("suffix", ["ttf", "ttc"])  # a font, a collection of fonts (its first)
+def test_pdf_font_draws_what_dejavu_lacks(tmp_path, suffix):
+    from click.testing import CliRunner
+    from fontTools.ttLib import TTCollection, TTFont
+
+    from flashgen.cli import cli
+
+    font = _tiny_font(tmp_path / "tiny.ttf", "日本語猫")
+    if suffix == "ttc":
+        collection = TTCollection()
+        collection.fonts = [TTFont(str(font)), TTFont(str(_tiny_font(tmp_path / "b.ttf", "x")))]
+        collection.save(str(tmp_path / "tiny.ttc"))
+        font = tmp_path / "tiny.ttc"
+    note = tmp_path / "ja.md"
+    note.write_text("# 日本語\n\n## Tiere\n\n- **Katze** heißt 猫.\n- Hund heißt 犬.\n",
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(note), "--out", str(out), "--format", "pdf",
+                                      "--pdf-layout", "sheet,cards", "--pdf-font", str(font)])
+    assert result.exit_code == 0, result.output
+    # 犬 is in neither font: still reported, and only it
+    assert ("1 letters the PDF fonts cannot draw are left out of its PDFs: 犬; the .apkg and "
+            "CSV keep them\n") in result.output
+    for pdf in (out / "ja.pdf", out / "ja.cards.pdf"):
+        assert "日本語" in run("pdftotext", str(pdf), "-") and "猫" in run("pdftotext", str(pdf), "-")
+        fonts = run("pdffonts", str(pdf))
+        assert "Tiny" in fonts and "DejaVuSans" in fonts
+    again = CliRunner().invoke(cli, ["build", str(note), "--out", str(out), "--format", "pdf",
+                                     "--pdf-layout", "sheet,cards"])
+    assert "unchanged" not in again.output  # another font: the PDFs are made again
+    assert "日本語" not in run("pdftotext", str(out / "ja.pdf"), "-")
+    bad = CliRunner().invoke(cli, ["build", str(note), "--out", str(tmp_path / "bad"),
+                                   "--pdf-font", str(note)])
+    assert bad.exit_code == 2 and "not a font the PDFs can use" in bad.output
+    assert not (tmp_path / "bad").exists()

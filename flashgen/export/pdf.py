@@ -28,6 +28,8 @@ log = logging.getLogger("flashgen")
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT = "DejaVu"
+FALLBACK = "Fallback"
+"""The font given with --pdf-font, for letters DejaVu Sans lacks."""
 LAYOUTS = ("sheet", "cards", "fold")
 PAPERS = {"a4": "A4", "letter": "Letter"}
 MARGIN = 12.0
@@ -35,17 +37,33 @@ GREY = (120, 120, 128)
 LIGHT = (185, 185, 192)
 
 
-@lru_cache(maxsize=1)
-def _coverage() -> frozenset[int]:
+@lru_cache(maxsize=4)
+def _coverage(fallback: Path | None = None) -> frozenset[int]:
+    """The characters DejaVu Sans draws, and those of ``fallback`` (``font_error`` says
+    whether it is a font)."""
     from fontTools.ttLib import TTFont
 
     cmap = TTFont(str(FONT_DIR / "DejaVuSans.ttf")).getBestCmap()
-    return frozenset(cmap)
+    if fallback is None:
+        return frozenset(cmap)
+    # the first font of a collection (.ttc), as fpdf2 takes it
+    extra = TTFont(str(fallback), lazy=True, fontNumber=0).getBestCmap() or {}
+    return frozenset(cmap).union(extra)
 
 
-def printable(text: str) -> str:
-    """``text`` without characters the embedded font lacks, spaces tidied."""
-    covered = _coverage()
+def font_error(path: Path) -> str | None:
+    """Why ``path`` cannot be the PDFs' fallback font, or None when it can."""
+    try:
+        _coverage(path)
+    except Exception as e:  # noqa: BLE001 (fontTools raises many kinds on a damaged file)
+        return f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+    return None
+
+
+def printable(text: str, covered: frozenset[int] | None = None) -> str:
+    """``text`` without characters the embedded fonts lack (``covered``: by default DejaVu
+    Sans's), spaces tidied."""
+    covered = covered or _coverage()
     out = "".join(c for c in text if ord(c) in covered or c in "\n\t")
     lines = []
     for line in out.split("\n"):
@@ -54,7 +72,7 @@ def printable(text: str) -> str:
     return "\n".join(lines).strip("\n").rstrip()
 
 
-def _new_pdf(paper: str, title: str) -> FPDF:
+def _new_pdf(paper: str, title: str, fallback: Path | None = None) -> FPDF:
     from fpdf import FPDF
 
     pdf = FPDF(format=PAPERS[paper])
@@ -62,7 +80,10 @@ def _new_pdf(paper: str, title: str) -> FPDF:
     pdf.set_auto_page_break(True, MARGIN)
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-    pdf.set_title(printable(title))
+    if fallback is not None:  # draws what DejaVu Sans lacks, in bold text too
+        pdf.add_font(FALLBACK, "", str(fallback))
+        pdf.set_fallback_fonts([FALLBACK], exact_match=False)
+    pdf.set_title(printable(title, _coverage(fallback)))
     pdf.set_creator("flashgen")
     # a fixed date keeps rebuilds of an unchanged note byte-identical
     pdf.set_creation_date(datetime(2000, 1, 1, tzinfo=timezone.utc))
@@ -70,16 +91,16 @@ def _new_pdf(paper: str, title: str) -> FPDF:
     return pdf
 
 
-def _front_lines(card: Card) -> list[str]:
-    return [printable(x) for x in body_lines(card.front, cloze="hide")]
+def _front_lines(card: Card, covered: frozenset[int]) -> list[str]:
+    return [printable(x, covered) for x in body_lines(card.front, cloze="hide")]
 
 
-def _back_lines(card: Card) -> list[str]:
+def _back_lines(card: Card, covered: frozenset[int]) -> list[str]:
     if card.kind == "cloze":
         lines = body_lines(card.front, cloze="mark") + body_lines(card.back)
     else:
         lines = body_lines(card.back)
-    return [printable(x) for x in lines]
+    return [printable(x, covered) for x in lines]
 
 
 def _marker(card: Card, lang: i18n.Language) -> str:
@@ -89,17 +110,18 @@ def _marker(card: Card, lang: i18n.Language) -> str:
 # --- sheet --------------------------------------------------------------------
 
 
-def render_sheet(deck: Deck, paper: str = "a4") -> bytes:
+def render_sheet(deck: Deck, paper: str = "a4", fallback: Path | None = None) -> bytes:
     """Cards grouped by section, numbered; MCQ options lettered; answer key at the end."""
     lang = i18n.get(deck.lang)
-    pdf = _new_pdf(paper, deck.name)
+    covered = _coverage(fallback)
+    pdf = _new_pdf(paper, deck.name, fallback)
     pdf.add_page()
     width = pdf.epw
     pdf.set_font(FONT, "B", 16)
-    pdf.multi_cell(width, 8, printable(deck.name), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 8, printable(deck.name, covered), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 8)
     pdf.set_text_color(*GREY)
-    pdf.multi_cell(width, 5, printable(deck.source), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 5, printable(deck.source, covered), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     groups: dict[str, list[Card]] = {}
     for card in deck.cards:
@@ -112,9 +134,10 @@ def render_sheet(deck: Deck, paper: str = "a4") -> bytes:
         pdf.ln(3)
         if section:
             pdf.set_font(FONT, "B", 12)
-            pdf.multi_cell(width, 7, printable(section), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 7, printable(section, covered), new_x="LMARGIN",
+                           new_y="NEXT")
         for n, card in items:
-            lines = _front_lines(card)
+            lines = _front_lines(card, covered)
             pdf.set_font(FONT, "B", 10)
             head = f"{n}. {lines[0] if lines else ''}{_marker(card, lang)}"
             if pdf.will_page_break(5.2 * len(lines) + 2):
@@ -127,14 +150,15 @@ def render_sheet(deck: Deck, paper: str = "a4") -> bytes:
             pdf.ln(1.5)
     pdf.add_page()
     pdf.set_font(FONT, "B", 14)
-    pdf.multi_cell(width, 8, printable(lang.answer_key), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 8, printable(lang.answer_key, covered), new_x="LMARGIN",
+                   new_y="NEXT")
     for n, card in numbered:
         if pdf.will_page_break(10):
             pdf.add_page()
         pdf.set_font(FONT, "B", 9.5)
         pdf.cell(8, 4.8, f"{n}.")
         pdf.set_font(FONT, "", 9.5)
-        for line in _back_lines(card):
+        for line in _back_lines(card, covered):
             pdf.set_x(MARGIN + 8)
             pdf.multi_cell(width - 8, 4.8, line, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
@@ -264,10 +288,12 @@ def _chunks(cards: list[Card], n: int) -> Iterable[tuple[int, list[Card]]]:
         yield start, cards[start : start + n]
 
 
-def render_cards(deck: Deck, paper: str = "a4", duplex: str = "long") -> bytes:
+def render_cards(deck: Deck, paper: str = "a4", duplex: str = "long",
+                 fallback: Path | None = None) -> bytes:
     """Fronts in a 2 x 4 grid, backs on the next page placed for the printer's duplex flip."""
     lang = i18n.get(deck.lang)
-    pdf = _new_pdf(paper, deck.name)
+    covered = _coverage(fallback)
+    pdf = _new_pdf(paper, deck.name, fallback)
     pdf.set_auto_page_break(False)
     grid = _grid(pdf, 2, 4)
     per_page = grid.cols * grid.rows
@@ -282,19 +308,20 @@ def render_cards(deck: Deck, paper: str = "a4", duplex: str = "long") -> bytes:
                 x, y = grid.cell(row, col)
                 number = start + i + 1
                 if side == "front":
-                    label = printable(context_label(card)) + _marker(card, lang)
-                    _draw_card(pdf, x, y, grid.w, grid.h, number, label, _front_lines(card),
-                               True)
+                    label = printable(context_label(card), covered) + _marker(card, lang)
+                    _draw_card(pdf, x, y, grid.w, grid.h, number, label,
+                               _front_lines(card, covered), True)
                 else:
-                    _draw_card(pdf, x, y, grid.w, grid.h, number, "", _back_lines(card),
-                               False)
+                    _draw_card(pdf, x, y, grid.w, grid.h, number, "",
+                               _back_lines(card, covered), False)
     return bytes(pdf.output())
 
 
-def render_fold(deck: Deck, paper: str = "a4") -> bytes:
+def render_fold(deck: Deck, paper: str = "a4", fallback: Path | None = None) -> bytes:
     """Front and back side by side with a dashed fold line; cut along the rows, fold, study."""
     lang = i18n.get(deck.lang)
-    pdf = _new_pdf(paper, deck.name)
+    covered = _coverage(fallback)
+    pdf = _new_pdf(paper, deck.name, fallback)
     pdf.set_auto_page_break(False)
     grid = _grid(pdf, 2, 4)
     for start, chunk in _chunks(list(deck.cards), grid.rows):
@@ -312,17 +339,19 @@ def render_fold(deck: Deck, paper: str = "a4") -> bytes:
         for i, card in enumerate(chunk):
             number = start + i + 1
             x, y = grid.cell(i, 0)
-            label = printable(context_label(card)) + _marker(card, lang)
-            _draw_card(pdf, x, y, grid.w, grid.h, number, label, _front_lines(card), True)
+            label = printable(context_label(card), covered) + _marker(card, lang)
+            _draw_card(pdf, x, y, grid.w, grid.h, number, label, _front_lines(card, covered),
+                       True)
             x, y = grid.cell(i, 1)
-            _draw_card(pdf, x, y, grid.w, grid.h, number, "", _back_lines(card), False)
+            _draw_card(pdf, x, y, grid.w, grid.h, number, "", _back_lines(card, covered),
+                       False)
     return bytes(pdf.output())
 
 
-def missing_letters(deck: Deck) -> list[str]:
-    """Letters and digits of the deck's text that the font cannot draw (``printable`` leaves
+def missing_letters(deck: Deck, fallback: Path | None = None) -> list[str]:
+    """Letters and digits of the deck's text that the fonts cannot draw (``printable`` leaves
     them out, as it does emoji, which are meant to go), in order of first use."""
-    covered = _coverage()
+    covered = _coverage(fallback)
     texts = [deck.name]
     for card in deck.cards:
         texts.append(context_label(card))
@@ -337,27 +366,27 @@ def missing_letters(deck: Deck) -> list[str]:
 
 
 def write_pdf(deck: Deck, target: Path, layouts: Iterable[str] = ("sheet",),
-              paper: str = "a4", duplex: str = "long") -> list[Path]:
-    """Write each layout: the first to ``target``, others to ``<stem>.<layout>.pdf``; warns
-    when the font lacks letters of the deck."""
-    missing = missing_letters(deck)
+              paper: str = "a4", duplex: str = "long", font: Path | None = None) -> list[Path]:
+    """Write each layout: the first to ``target``, others to ``<stem>.<layout>.pdf``; ``font``
+    draws what DejaVu Sans cannot. Warns when the fonts lack letters of the deck."""
+    missing = missing_letters(deck, font)
     if missing:
         shown = " ".join(missing[:8]) + (" ..." if len(missing) > 8 else "")
-        log.warning("%s: %d letters the PDF font (DejaVu Sans) cannot draw are left out of "
-                    "its PDFs: %s; the .apkg and CSV keep them", deck.source, len(missing),
-                    shown)
+        fonts = "the PDF fonts" if font else "the PDF font (DejaVu Sans)"
+        hint = "" if font else " (--pdf-font adds a font that has them)"
+        log.warning("%s: %d letters %s cannot draw are left out of its PDFs: %s; the .apkg "
+                    "and CSV keep them%s", deck.source, len(missing), fonts, shown, hint)
     written = []
     for i, layout in enumerate(layouts):
         path = target if i == 0 else target.with_name(f"{target.stem}.{layout}.pdf")
         if layout == "sheet":
-            data = render_sheet(deck, paper)
+            data = render_sheet(deck, paper, font)
         elif layout == "cards":
-            data = render_cards(deck, paper, duplex)
+            data = render_cards(deck, paper, duplex, font)
         elif layout == "fold":
-            data = render_fold(deck, paper)
+            data = render_fold(deck, paper, font)
         else:
             raise ValueError(f"unknown PDF layout {layout!r}")
         write_bytes(path, data)
         written.append(path)
     return written
-
