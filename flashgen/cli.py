@@ -96,6 +96,7 @@ def cli() -> None:
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
               help="Paper size of the PDFs.")
 @click.option("--pdf-font", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              envvar="FLASHGEN_PDF_FONT", show_envvar=True,
               help="A TrueType or OpenType font file for the letters the PDFs' own font "
               "(DejaVu Sans) lacks, such as Chinese, Japanese or Korean (for example Noto "
               "Sans CJK); embedded in the PDFs.")

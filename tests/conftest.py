@@ -22,7 +22,7 @@ def isolated(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("HF_HOME", str(home / "hf"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
-    for var in ("FLASHGEN_MODEL", "SOURCE_DATE_EPOCH"):
+    for var in ("FLASHGEN_MODEL", "FLASHGEN_PDF_FONT", "SOURCE_DATE_EPOCH"):
         monkeypatch.delenv(var, raising=False)
     logger = logging.getLogger("flashgen")
     saved = (logger.handlers[:], logger.level, logger.propagate)

@@ -205,9 +205,13 @@ def test_pdf_font_draws_what_dejavu_lacks(tmp_path, suffix):
         assert "日本語" in run("pdftotext", str(pdf), "-") and "猫" in run("pdftotext", str(pdf), "-")
         fonts = run("pdffonts", str(pdf))
         assert "Tiny" in fonts and "DejaVuSans" in fonts
+    same = CliRunner().invoke(cli, ["build", str(note), "--out", str(out), "--format", "pdf",
+                                    "--pdf-layout", "sheet,cards"],
+                              env={"FLASHGEN_PDF_FONT": str(font)})  # set once for every build
+    assert same.exit_code == 0 and "unchanged" in same.output
     again = CliRunner().invoke(cli, ["build", str(note), "--out", str(out), "--format", "pdf",
                                      "--pdf-layout", "sheet,cards"])
-    assert "unchanged" not in again.output  # another font: the PDFs are made again
+    assert "unchanged" not in again.output  # no font now: the PDFs are made again
     assert "日本語" not in run("pdftotext", str(out / "ja.pdf"), "-")
     bad = CliRunner().invoke(cli, ["build", str(note), "--out", str(tmp_path / "bad"),
                                    "--pdf-font", str(note)])
