@@ -1,7 +1,9 @@
 """Deck -> printable PDFs with fpdf2: a study sheet, duplex cut-out cards, fold-over cards.
 
-Text is set in the bundled DejaVu Sans (embedded, wide Unicode coverage). Characters the font
-cannot draw (most emoji) are dropped before layout, so nothing prints as an empty box.
+Text is set in the bundled DejaVu Sans (embedded, wide Unicode coverage), with the user's
+font (--pdf-font) as fpdf2's fallback for the letters it lacks (Chinese, Japanese, Korean).
+Characters no font can draw (most emoji) are dropped before layout, so nothing prints as an
+empty box; letters among them are reported (``write_pdf``).
 """
 
 from __future__ import annotations
