@@ -167,12 +167,18 @@ def section_cards(note: Note) -> Iterator[Card]:
 
 
 def _section_cards(note: Note) -> Iterator[Card]:
-    for p in note.places:
-        if p.resource or p.quiz:
-            continue
+    doc = note.doc
+    groups = [(p.path, p.section.blocks, p.section.ref) for p in note.places
+              if not (p.resource or p.quiz)]
+    if doc.blocks and not (_has_word(doc.title, note._resource_words)
+                           or _has_word(doc.title, note._quiz_words)):
+        # the points before any section heading (a note that is a title and a list) are the
+        # note's own: named by its title
+        groups.insert(0, ((), doc.blocks, doc.blocks[0].ref))
+    for path, blocks, ref in groups:
         parts: list[Text | Points] = []
         count = 0
-        for b in p.section.blocks:
+        for b in blocks:
             if isinstance(b, ListBlock) and not (_is_link_list(b) or _is_question_list(b)):
                 pts = tuple(_to_point(it) for it in b.items
                             if (has_content(it.text) or it.children) and not note.asks(it))
@@ -188,12 +194,12 @@ def _section_cards(note: Note) -> Iterator[Card]:
                 parts.append(Text(b.text))
         if not count:
             continue
-        prompt = note.heading_path(p.path)
+        prompt = note.heading_path(path)
         front = (
             Text(_span_text(prompt)),
             Text(_span_text(note.lang.section_hint.format(n=count)), "hint"),
         )
-        yield note.card("section", prompt, front, tuple(parts), p.path, p.section.ref)
+        yield note.card("section", prompt, front, tuple(parts), path, ref)
 
 
 def list_cards(note: Note) -> Iterator[Card]:

@@ -101,6 +101,23 @@ def test_unanswered_questions_find_passages_by_rare_words_and_section_titles():
     assert "Mud settles at the mouth" in qs["What happens in deltas?"]
 
 
+def test_a_note_that_is_a_title_and_a_list_makes_a_section_card():
+    doc = parse("# Capitals\n\nThe capitals of Europe.\n\n- France: Paris\n- Spain: Madrid\n\n"
+                "## Asia\n\n- Japan: Tokyo\n", "c.md")
+    sections = [c for c in derive(doc) if c.kind == "section"]
+    assert [c.prompt for c in sections] == ["Capitals", "Capitals › Asia"]
+    own = sections[0]
+    assert own.context == () and own.ref.line == 3
+    assert back_text(own).splitlines() == ["The capitals of Europe.", "• France: Paris",
+                                           "• Spain: Madrid"]
+    # without a title the file name names it; a note titled as a quiz asks, it does not list
+    assert [c.prompt for c in derive(parse("- one point\n- two points\n", "my-list.md"))
+            if c.kind == "section"] == ["My list"]
+    quiz = derive(parse("# Quiz\n\n- What is the capital of France?\n- Paris or Rome\n",
+                        "q.md"))
+    assert not [c for c in quiz if c.kind == "section"]
+
+
 def test_cloze_hides_bold_phrase_in_its_sentence():
     cards = [c for c in cards_of(SEED) if c.kind == "cloze"]
     fronts = {plain(c.front[0].text): c for c in cards}
