@@ -183,8 +183,9 @@ def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None,
             log.info("%s", outcome.skipped)
         cards = cards + outcome.cards
     if text.strip() and not cards:
-        log.warning("%s: no cards: the note has no lists, tables, questions or bold terms; "
-                    "nothing written", path)
+        log.warning("%s: no cards: nothing in it makes one (points, table rows, questions, "
+                    "bold terms; reading lists and lists of links do not); nothing written",
+                    path)
     derived = Deck(name=deck_name(options.deck or "") or doc.deck, source=name, lang=doc.lang,
                    cards=cards, stem=stem or display(path.stem))
     return _with_media(derived, path) if may_hold_images(text) else _Built(derived, {}, {})

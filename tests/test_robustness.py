@@ -758,3 +758,13 @@ def test_vault_workers_never_import_genanki(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_note_that_makes_no_card_says_so(tmp_path):
+    path = note(tmp_path, "links.md", "# Reading\n\n- [A](https://a.example)\n"
+                                      "- [B](https://b.example)\n\nJust some prose.\n")
+    result = run("build", str(path), "--out", str(tmp_path / "out"), "--format", "csv")
+    assert result.exit_code == 0
+    assert ("links.md: no cards: nothing in it makes one (points, table rows, questions, bold "
+            "terms; reading lists and lists of links do not); nothing written") in result.output
+    assert not (tmp_path / "out" / "links.csv").exists()
