@@ -249,6 +249,10 @@ def _groups(options: BuildOptions) -> list[tuple[Path, bool, list[Path]]]:
     note gets its own package)."""
     from flashgen.sources import find_notes
 
+    if not options.paths and not options.source_dir.is_dir():
+        raise UsageError(f"no notes given, and no {options.source_dir}/ folder here to build "
+                         "by default; name notes or folders (flashgen build notes/), or run "
+                         f"it where {options.source_dir}/ is")
     paths = options.paths or (options.source_dir,)
     groups: list[tuple[Path, bool, list[Path]]] = []
     for p in paths:

@@ -52,6 +52,16 @@ def test_default_is_every_note_under_source(tmp_path, monkeypatch):
     assert f"n.md: 1 cards (1 section) -> {Path('decks', 'source.apkg')}" in result.output
 
 
+def test_no_notes_and_no_source_folder_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("build")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        ("error: no notes given, and no source/ folder here to build by default; name notes or "
+         "folders (flashgen build notes/), or run it where source/ is")]
+    assert not (tmp_path / "decks").exists()
+
+
 def test_quiet_and_verbose(seed_note, tmp_path):
     quiet = invoke("build", str(seed_note), "--out", str(tmp_path), "--format", "csv", "-q",
                    "--force")
