@@ -17,7 +17,7 @@ from flashgen.model import Body, Card, Options, Point, Points, SourceRef, Span, 
 
 log = logging.getLogger("flashgen")
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".avif"}
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".avif")
 MAX_BYTES = 50 * 1024 * 1024
 
 

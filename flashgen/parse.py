@@ -9,9 +9,12 @@ from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from flashgen import i18n
+from flashgen.media import IMAGE_SUFFIXES
 from flashgen.model import (
+    PATH_SEP,
     Block,
     Document,
     Inline,
@@ -544,8 +547,8 @@ class _Builder:
 
     def inline(self, node: _Node, line: int = 0) -> Inline:
         tokens = node.token.children or []
-        if len(tokens) == 1 and tokens[0].type == "text":  # most points: one plain run
-            content = tokens[0].content
+        if len(tokens) == 1 and tokens[0].type == "text" and "[[" not in tokens[0].content:
+            content = tokens[0].content  # most points: one plain run
             return (Span(content),) if content else ()
         spans = _spans(tokens)
         if line:
@@ -572,7 +575,10 @@ def _spans(tokens: list[Token]) -> list[Span]:
         style, href = stack[-1]
         kind = token.type
         if kind == "text":
-            out.append(Span(token.content, style, href))
+            if "[[" in token.content:
+                out.extend(_wiki_spans(token.content, style, href))
+            else:
+                out.append(Span(token.content, style, href))
         elif kind in ("softbreak", "hardbreak"):
             out.append(Span(" ", style, href))
         elif kind == "code_inline":
@@ -594,6 +600,35 @@ def _spans(tokens: list[Token]) -> list[Span]:
                 stack.pop()
         elif token.content:
             out.append(Span(token.content, style, href))
+    return out
+
+
+_WIKI_LINK = re.compile(r"(!?)\[\[([^\[\]|#^\n]*)"  # ! for an embed, the note or file
+                        r"(?:#(\^?)([^\[\]|\n]*))?"  # a heading, or ^ and a block's ID
+                        r"(?:\|([^\[\]\n]*))?\]\]")  # the text shown (an image's width)
+"""A wiki link as Obsidian, Foam and Logseq write them: ``[[Note]]``, ``[[Note#Heading]]``,
+``[[Note#^block]]``, ``[[Note|shown text]]``, and the embed ``![[picture.png|300]]``."""
+
+def _wiki_spans(text: str, style: str, href: str) -> list[Span]:
+    """``text`` (a text token's) with its wiki links as the words they show: the shown text,
+    else the note's name (and heading); an embedded picture becomes an image span."""
+    out: list[Span] = []
+    at = 0
+    for m in _WIKI_LINK.finditer(text):
+        bang, target, block, heading, shown = m.groups()
+        target = target.strip()
+        if m.start() > at:
+            out.append(Span(text[at:m.start()], style, href))
+        at = m.end()
+        if bang and target.lower().endswith(IMAGE_SUFFIXES):  # embedded notes show their name
+            out.append(Span("", "image", quote(target)))  # |300 is a width, not words
+            continue
+        heading = "" if block else (heading or "").strip()  # a block's ID is not words
+        words = (shown or "").strip() or PATH_SEP.join(p for p in (target, heading) if p)
+        if words:
+            out.append(Span(words, style, href))
+    if at < len(text):
+        out.append(Span(text[at:], style, href))
     return out
 
 

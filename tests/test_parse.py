@@ -105,3 +105,16 @@ def test_lists_nested_too_deep_to_read_are_reported(caplog, depth):
 def test_quotes_nested_too_deep_to_read_are_reported(caplog):
     parse("# Q\n\n" + "".join(">" * i + f" quote {i}\n\n" for i in range(1, 30)), "q.md")
     assert "q.md:41: lists or quotes nested too deep" in caplog.text
+
+
+def test_wiki_links_show_their_words_and_embed_pictures():
+    doc = parse("## Plants\n\n- See [[Photosynthesis]] and **[[Light|light energy]]**.\n"
+                "- ![[leaf diagram.png|300]] shows a [[Leaf#Veins]] leaf\n"
+                "- [[Note#^a1b2c3]] and ![[Other note]], `[[code]]` kept\n", "p.md")
+    items = doc.sections[0].blocks[0].items
+    assert [plain(i.text) for i in items] == [
+        "See Photosynthesis and light energy.", " shows a Leaf › Veins leaf",
+        "Note and Other note, [[code]] kept"]
+    assert [s.style for s in items[0].text] == ["", "strong", ""]
+    image = items[1].text[0]
+    assert (image.style, image.href, image.line) == ("image", "leaf%20diagram.png", 4)

@@ -228,7 +228,8 @@ def test_images_are_embedded_by_hash_and_outside_refs_refused(tmp_path, caplog, 
         '- <img src="img/leaf café.png" alt="again"> twice\n'
         "- ![x](../secret.png) up\n- ![x](/etc/passwd) absolute\n"
         "- ![x](link.png) symlink\n- ![x](missing.png) missing\n"
-        f"- ![x](loop-a.png) loop\n- ![x](folder.png) folder\n- ![x]({'n' * 300}.png) long\n",
+        f"- ![x](loop-a.png) loop\n- ![x](folder.png) folder\n- ![x]({'n' * 300}.png) long\n"
+        "- ![[img/leaf café.png|200]] as Obsidian embeds it\n- ![[../elsewhere.png]] up\n",
         encoding="utf-8")
     build(BuildOptions(paths=(path,), out_dir=tmp_path / "out", formats=("apkg",)))
     apkg = tmp_path / "out" / "n.apkg"
@@ -248,8 +249,9 @@ def test_images_are_embedded_by_hash_and_outside_refs_refused(tmp_path, caplog, 
     assert "n.md:10: image 'folder.png' not found" in warnings
     assert "n.md:11: image 'nnnn" in warnings and "cannot be read (File name too long)" in warnings
     anki.import_apkg(apkg)
+    assert "n.md:13: image '../elsewhere.png' is outside the note's folder" in warnings
     back = anki.notes("tag:flashgen::section")[0]["Back"]
-    assert back.count(f'src="fg-{digest}.png"') == 2
+    assert back.count(f'src="fg-{digest}.png"') == 3
     assert "secret" not in back and "passwd" not in back
 
 
