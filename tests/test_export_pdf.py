@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from flashgen.cards import derive
-from flashgen.export.pdf import SIZES, _fit, _height, _new_pdf, printable
+from flashgen.export.pdf import SIZES, _fit, _height, _lines, _new_pdf, printable
 from flashgen.export.render import body_lines
 from flashgen.model import Deck
 from flashgen.parse import parse
@@ -217,3 +217,15 @@ def test_pdf_font_draws_what_dejavu_lacks(tmp_path, suffix):
                                    "--pdf-font", str(note)])
     assert bad.exit_code == 2 and "not a font the PDFs can use" in bad.output
     assert not (tmp_path / "bad").exists()
+
+
+def test_a_line_that_fits_takes_one_line_and_a_long_one_wraps():
+    pdf = _new_pdf("a4", "t")
+    pdf.add_page()
+    for text, lines in (("• a short point", 1), ("• a long point " * 30, 8)):
+        y = pdf.y
+        _lines(pdf, 100, 5, text)
+        assert round((pdf.y - y) / 5) == lines and pdf.x == pdf.l_margin
+        dry = pdf.multi_cell(100, 5, text, dry_run=True, output="LINES")
+        assert len(dry) == lines  # as fpdf2's own line breaking counts them
+        assert _height(pdf, [text], 100, 10, False) == lines * 4.5 + 1.2
