@@ -209,6 +209,13 @@ def test_pdf_font_draws_what_dejavu_lacks(tmp_path, suffix):
                                     "--pdf-layout", "sheet,cards"],
                               env={"FLASHGEN_PDF_FONT": str(font)})  # set once for every build
     assert same.exit_code == 0 and "unchanged" in same.output
+    _tiny_font(tmp_path / "tiny.ttf", "日本語猫犬")  # a new version of the font file
+    if suffix == "ttf":
+        newer = CliRunner().invoke(cli, ["build", str(note), "--out", str(out), "--format",
+                                         "pdf", "--pdf-layout", "sheet,cards", "--pdf-font",
+                                         str(font)])
+        assert newer.exit_code == 0 and "unchanged" not in newer.output  # PDFs made again
+        assert "cannot draw" not in newer.output  # 犬 is drawn now
     again = CliRunner().invoke(cli, ["build", str(note), "--out", str(out), "--format", "pdf",
                                      "--pdf-layout", "sheet,cards"])
     assert "unchanged" not in again.output  # no font now: the PDFs are made again

@@ -39,18 +39,29 @@ GREY = (120, 120, 128)
 LIGHT = (185, 185, 192)
 
 
-@lru_cache(maxsize=4)
 def _coverage(fallback: Path | None = None) -> frozenset[int]:
     """The characters DejaVu Sans draws, and those of ``fallback`` (``font_error`` says
-    whether it is a font)."""
+    whether it is a font), as the file is now: a new version of it is read again."""
+    if fallback is None:
+        return _dejavu()
+    st = fallback.stat()
+    return _with_font(str(fallback), st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=1)
+def _dejavu() -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
-    cmap = TTFont(str(FONT_DIR / "DejaVuSans.ttf")).getBestCmap()
-    if fallback is None:
-        return frozenset(cmap)
-    # the first font of a collection (.ttc), as fpdf2 takes it
-    extra = TTFont(str(fallback), lazy=True, fontNumber=0).getBestCmap() or {}
-    return frozenset(cmap).union(extra)
+    return frozenset(TTFont(str(FONT_DIR / "DejaVuSans.ttf")).getBestCmap())
+
+
+@lru_cache(maxsize=4)
+def _with_font(path: str, size: int, mtime_ns: int) -> frozenset[int]:
+    """DejaVu Sans's characters and those of the font file ``path`` (of that size and time;
+    the first font of a collection, .ttc, as fpdf2 takes it)."""
+    from fontTools.ttLib import TTFont
+
+    return _dejavu().union(TTFont(path, lazy=True, fontNumber=0).getBestCmap() or {})
 
 
 def font_error(path: Path) -> str | None:
@@ -117,7 +128,7 @@ def _fits(pdf: FPDF, w: float, text: str) -> bool:
 def _lines(pdf: FPDF, w: float, h: float, text: str) -> None:
     """``text`` in lines ``h`` high in a cell ``w`` wide, wrapped as needed; then the next line.
     Most lines fit on one: they are set as one cell, without fpdf2's line breaking, which
-    takes four times as long (the same PDF either way)."""
+    takes four times as long (the page looks the same either way)."""
     if _fits(pdf, w, text):
         pdf.cell(w, h, text, align="L", new_x="LMARGIN", new_y="NEXT")
     else:
