@@ -96,6 +96,22 @@ class Note:
         return self.lang.quiz_words | i18n.EN.quiz_words
 
     @cached_property
+    def question_labels(self) -> tuple[str, ...]:
+        return (*self.lang.question_labels, *i18n.EN.question_labels)
+
+    @cached_property
+    def answer_labels(self) -> tuple[str, ...]:
+        return (*self.lang.answer_labels, *i18n.EN.answer_labels)
+
+    @cached_property
+    def written_question_label(self) -> re.Pattern[str]:
+        return _written_labels(self.question_labels)
+
+    @cached_property
+    def written_answer_label(self) -> re.Pattern[str]:
+        return _written_labels(self.answer_labels)
+
+    @cached_property
     def section_cards(self) -> tuple[Card, ...]:
         """The `section` cards (computed once: the `list` rule needs them too)."""
         return tuple(_section_cards(self))
@@ -197,7 +213,8 @@ def _section_cards(note: Note) -> Iterator[Card]:
         prompt = note.heading_path(path)
         front = (
             Text(_span_text(prompt)),
-            Text(_span_text(note.lang.section_hint.format(n=count)), "hint"),
+            Text(_span_text(note.lang.section_hint_one if count == 1
+                            else note.lang.section_hint.format(n=count)), "hint"),
         )
         yield note.card("section", prompt, front, tuple(parts), path, ref)
 
@@ -251,6 +268,90 @@ def table_cards(note: Note) -> Iterator[Card]:
                             reverse=reverse)
 
 
+_TERM_SEPARATOR = re.compile(r":[ \t]+|[ \t]+(?:--?|[–—=→]|->|=>)[ \t]+")
+"""Between a term and its definition: ``term: definition``, ``term - definition`` (or an
+en or em dash, ``=``, an arrow), as vocabularies and glossaries are written."""
+_SENTENCE_MARK = re.compile(r"[.!?;。？！]")
+MAX_TERM_WORDS = 6
+MAX_TERM_CHARS = 60
+
+
+def _cut(text: Inline, start: int, stop: int | None = None) -> Inline:
+    """The spans of ``text`` between two offsets of its plain text, styles kept (an image,
+    which has no plain text, goes with what follows it), whitespace trimmed at the ends."""
+    out: list[Span] = []
+    at = 0
+    for s in text:
+        if s.style == "image":
+            if at >= start and (stop is None or at < stop):
+                out.append(s)
+            continue
+        end = at + len(s.text)
+        lo, hi = max(start, at), end if stop is None else min(stop, end)
+        if lo < hi:
+            out.append(Span(s.text[lo - at:hi - at], s.style, s.href, s.line))
+        at = end
+    if out and out[0].style != "image":
+        out[0] = Span(out[0].text.lstrip(), out[0].style, out[0].href, out[0].line)
+    if out and out[-1].style != "image":
+        out[-1] = Span(out[-1].text.rstrip(), out[-1].style, out[-1].href, out[-1].line)
+    return tuple(s for s in out if s.text or s.style == "image")
+
+
+def _term_split(item: ListItem) -> tuple[Inline, Inline] | None:
+    """``(term, definition)`` of a point written ``term: definition`` (or with a dash, ``=``
+    or an arrow), where the term is a short name (a few words, no sentence in it); else
+    None. A definition list's item knows its term."""
+    if item.term:
+        return item.term, item.text[len(item.term) + 1:]
+    text = plain(item.text)
+    found = _TERM_SEPARATOR.search(text)
+    if found is None:
+        return None
+    term = text[: found.start()].strip(" \t*_")
+    rest = text[found.end():]
+    if (not term or len(term) > MAX_TERM_CHARS or len(term.split()) > MAX_TERM_WORDS
+            or _SENTENCE_MARK.search(term) or not any(c.isalpha() for c in term)
+            or not any(c.isalnum() for c in rest)):
+        return None
+    return _cut(item.text, 0, found.start()), _cut(item.text, found.end())
+
+
+def glossary(block: ListBlock, note: Note) -> list[tuple[ListItem, Inline, Inline]] | None:
+    """The terms of a definition list, or of a list of two or more points that are all
+    ``term: definition``; else None (a list where only some points have a label is a list
+    of points). Questions among the points are not terms (``Q: …`` is asked)."""
+    terms = []
+    for it in block.items:
+        if not has_content(it.text):
+            continue
+        split = _term_split(it)
+        if split is None:
+            if _is_question(plain(it.text)):
+                continue
+            return None
+        if not it.term and note.asks(it):
+            continue
+        terms.append((it, *split))
+    return terms if len(terms) >= 2 or (terms and terms[0][0].term) else None
+
+
+def term_cards(note: Note) -> Iterator[Card]:
+    """One card per term of a glossary or vocabulary list: the term, then its definition
+    (``--reverse`` adds definition -> term)."""
+    for path, b in note.study_blocks():
+        if not isinstance(b, ListBlock) or _is_link_list(b):
+            continue
+        for item, term, definition in glossary(b, note) or ():
+            back: Body = (Text(definition),)
+            if item.children:
+                back += (Points(tuple(_to_point(k) for lst in item.children
+                                      for k in lst.items)),)
+            reverse = ((Text(definition),), (Text(term),)) if note.reverse else None
+            yield note.card("term", collapse(plain(term)), (Text(term),), back, path, item.ref,
+                            reverse=reverse)
+
+
 def mcq_cards(note: Note) -> Iterator[Card]:
     """Which row matches these cells? Distractors come from the same column."""
     lang = note.lang
@@ -297,12 +398,48 @@ def _strip_colon(text: Inline) -> Inline:
     return text
 
 
-def _qa_pair(text: Inline, note: Note) -> tuple[str, Inline] | None:
-    """Split ``**Q:** question **A:** answer``; the answer may be empty (given later)."""
-    if not text or text[0].style != "strong":
+def _written_labels(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """Plain-text labels as people write them at the start of a line: capitalised or in
+    capitals, then a colon (``Q:``, ``Question:``, ``ANSWER:``); the whitespace before is
+    kept out of the match."""
+    written = sorted({w for label in labels for w in (label.capitalize(), label.upper())},
+                     key=len, reverse=True)
+    return re.compile(rf"(?<!\S)(?:{'|'.join(map(re.escape, written))})[ \t]*[:：][ \t]*")
+
+
+def _plain_qa_pair(text: Inline, note: Note) -> tuple[str, Inline] | None:
+    """Split ``Q: question`` (then, on the next line or after the question, ``A: answer``)
+    written without bold; the answer may be empty (given later)."""
+    first = text[0]
+    colon = first.text.find(":", 0, 24)
+    if first.style or (colon < 0 and "：" not in first.text[:24]):
+        return None  # no label (most text): found without a pattern
+    start = note.written_question_label.match(first.text)
+    if start is None:
         return None
-    qs = (*note.lang.question_labels, *i18n.EN.question_labels)
-    ans = (*note.lang.answer_labels, *i18n.EN.answer_labels)
+    spans = [Span(first.text[start.end():]), *text[1:]]
+    answer_label = note.written_answer_label
+    for i, s in enumerate(spans):
+        found = answer_label.search(s.text) if not s.style else None
+        if found is not None and (i or found.start()):
+            question = (*spans[:i], Span(s.text[:found.start()]))
+            answer = (Span(s.text[found.end():]), *spans[i + 1:])
+            break
+    else:
+        question, answer = tuple(spans), ()
+    q = collapse(plain(question))
+    return (q, tuple(a for a in answer if a.text or a.style == "image")) if q else None
+
+
+def _qa_pair(text: Inline, note: Note) -> tuple[str, Inline] | None:
+    """Split ``**Q:** question **A:** answer`` (or ``Q: question A: answer`` in plain text);
+    the answer may be empty (given later)."""
+    if not text:
+        return None
+    if text[0].style != "strong":
+        return _plain_qa_pair(text, note)
+    qs = note.question_labels
+    ans = note.answer_labels
     spans = list(text)
     if not _label(spans[0], qs):
         return None
@@ -319,12 +456,18 @@ def _qa_pair(text: Inline, note: Note) -> tuple[str, Inline] | None:
 
 
 def _answer_label(text: Inline, note: Note) -> Inline | None:
-    ans = (*note.lang.answer_labels, *i18n.EN.answer_labels)
+    """The answer of a paragraph that starts with an answer label (``**A:**`` or ``A:``)."""
+    ans = note.answer_labels
     spans = [s for s in text if s.text.strip()]
     if spans and spans[0].style == "strong" and _label(spans[0], ans):
         rest = list(text)
         rest.remove(spans[0])
         return _strip_colon(tuple(rest))
+    if text and not text[0].style:
+        found = note.written_answer_label.match(text[0].text)
+        if found is not None:
+            head = text[0].text[found.end():]
+            return ((Span(head),) if head else ()) + text[1:]
     return None
 
 
@@ -592,6 +735,7 @@ RULES: list[tuple[str, Callable[[Note], Iterable[Card]]]] = [
     ("section", section_cards),
     ("list", list_cards),
     ("table", table_cards),
+    ("term", term_cards),
     ("question", question_cards),
     ("cloze", cloze_cards),
     ("mcq", mcq_cards),

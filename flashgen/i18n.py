@@ -19,7 +19,9 @@ class Language:
     list_prompt: str
     """Front of a `list` card; {n} and {topic}."""
     section_hint: str
-    """Hint under a `section` front; {n} points."""
+    """Hint under a `section` front; {n} points (two or more)."""
+    section_hint_one: str
+    """The hint for a section of one point."""
     table_prompt: str
     """Front of a `table` card; {key}, {key_header}, {columns}."""
     table_reverse: str
@@ -54,6 +56,7 @@ EN = Language(
     code="en",
     list_prompt="Name the {n} points of: {topic}",
     section_hint="{n} points",
+    section_hint_one="1 point",
     table_prompt="{key} ({key_header}): what is the {columns}?",
     table_reverse="Which {key_header}: {values}?",
     mcq_prompt="Which {key_header} matches: {values}?",
@@ -80,6 +83,7 @@ ID = Language(
     generated="dibuat model",
     list_prompt="Sebutkan {n} poin dari: {topic}",
     section_hint="{n} poin",
+    section_hint_one="1 poin",
     table_prompt="{key} ({key_header}): apa {columns}-nya?",
     table_reverse="{key_header} mana: {values}?",
     mcq_prompt="{key_header} mana yang cocok: {values}?",
@@ -104,6 +108,7 @@ DE = Language(
     generated="generiert",
     list_prompt="Nenne die {n} Punkte zu: {topic}",
     section_hint="{n} Punkte",
+    section_hint_one="1 Punkt",
     table_prompt="{key} ({key_header}): {columns}?",
     table_reverse="Welche(r) {key_header}: {values}?",
     mcq_prompt="Welche(r) {key_header} passt zu: {values}?",
@@ -126,6 +131,7 @@ ES = Language(
     generated="generada",
     list_prompt="Nombra los {n} puntos de: {topic}",
     section_hint="{n} puntos",
+    section_hint_one="1 punto",
     table_prompt="{key} ({key_header}): ¿{columns}?",
     table_reverse="¿Qué {key_header}: {values}?",
     mcq_prompt="¿Qué {key_header} corresponde a: {values}?",
@@ -147,6 +153,7 @@ FR = Language(
     generated="générée",
     list_prompt="Citez les {n} points de : {topic}",
     section_hint="{n} points",
+    section_hint_one="1 point",
     table_prompt="{key} ({key_header}) : {columns} ?",
     table_reverse="Quel(le) {key_header} : {values} ?",
     mcq_prompt="Quel(le) {key_header} correspond à : {values} ?",

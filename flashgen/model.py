@@ -118,6 +118,9 @@ class ListItem:
     """Nested lists, in order."""
     ref: SourceRef
     """Where the item starts."""
+    term: Inline = ()
+    """In a definition list (``Term`` then ``: definition``), the term: ``text`` then holds
+    the term, a ``": "`` span and the definition."""
 
 
 @value
@@ -239,7 +242,7 @@ class Card:
     """One study item (one Anki note)."""
 
     kind: str
-    """The rule that made it: section, list, table, question, cloze, mcq, generated."""
+    """The rule that made it: section, list, table, term, question, cloze, mcq, generated."""
     prompt: str
     """Plain text that identifies the card in its deck; the GUID is made from it."""
     front: Body
@@ -253,7 +256,7 @@ class Card:
     tags: tuple[str, ...] = ()
     """Tags besides the flashgen ones."""
     reverse: tuple[Body, Body] | None = None
-    """Front and back of an extra reverse card (table rows, when asked for)."""
+    """Front and back of an extra reverse card (table rows and terms, when asked for)."""
     generator: str = ""
     """The model that wrote it, for generated items."""
     source_kind: str = ""

@@ -59,8 +59,13 @@ _LINE_TRIGGERS: dict[str, re.Pattern[str]] = {
     "hr": re.compile(r"([-*_])[ \t]*\1[ \t]*\1[ \t]*$", re.MULTILINE),
     # a setext underline: a run of = or - after blanks and quote markers only
     "lheading": re.compile(r"^[ \t>]*(?:=+|-+)[ \t]*$", re.MULTILINE),
+    # a definition: ``:`` or ``~`` and a blank, after blanks and quote or list markers only
+    # (searched from a line break, which the text is given first: a pattern that starts with
+    # a literal is found four times faster than one that starts with ^)
+    "deflist": re.compile(r"\n[ \t>*+\-\d.)]*[:~][ \t]"),
 }
-"""Block rules that need a line of their own shape."""
+"""Block rules that need a line of their own shape (searched in the text after a line
+break)."""
 
 
 _OPTIONAL = ("tasklists", "inline_definitions", "alerts", "store_labels",
@@ -70,16 +75,18 @@ _OPTIONAL = ("tasklists", "inline_definitions", "alerts", "store_labels",
 
 @cache
 def markdown(off: frozenset[str] = frozenset()) -> MarkdownIt:
-    """The configured parser: CommonMark + tables + strikethrough, with the rules in ``off``
-    switched off. (Text reaches it through ``tokens``, normalised and with its front matter
-    split off.)"""
+    """The configured parser: CommonMark + tables + strikethrough + definition lists
+    (mdit-py-plugins', Pandoc's syntax), with the rules in ``off`` switched off. (Text reaches
+    it through ``tokens``, normalised and with its front matter split off.)"""
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.deflist import deflist_plugin
 
     # raw HTML is tokenised so <img> can be found; everything else in it stays text. The
     # options rules look up with .get() are given their defaults: a missing one costs a
     # KeyError inside markdown-it's options mapping on every list item (about 5 % of parsing)
     md = MarkdownIt("commonmark", {"html": True, **dict.fromkeys(_OPTIONAL, False)})
     md.enable(["table", "strikethrough"])
+    md.use(deflist_plugin)
     md.disable("normalize")  # ``tokens`` normalises the text before it splits it
     md.core.ruler.at("inline", _inline)
     _report_depth(md)
@@ -270,7 +277,8 @@ def parser_for(body: str) -> MarkdownIt:
     """The parser for ``body`` (a note's text after its front matter, normalised): rules it
     has no trigger for are off."""
     off = {rule for rule, needles in _TRIGGERS.items() if not any(n in body for n in needles)}
-    off.update(rule for rule, shape in _LINE_TRIGGERS.items() if not shape.search(body))
+    lines = "\n" + body
+    off.update(rule for rule, shape in _LINE_TRIGGERS.items() if not shape.search(lines))
     return markdown(frozenset(off))
 
 
@@ -489,6 +497,9 @@ class _Builder:
         if kind == "table":
             table = self.table(node)
             return [table] if table is not None else []
+        if kind == "dl":
+            terms = self.definitions(node)
+            return [terms] if terms is not None else []
         if kind == "html_block":
             text = tuple(_html_spans(node.token.content.strip(), "", ""))
             return [Paragraph(text, self.ref(node))] if text else []
@@ -501,26 +512,58 @@ class _Builder:
         return []
 
     def list_block(self, node: _Node) -> ListBlock:
-        items: list[ListItem] = []
-        for item in node.children:
-            texts: list[Inline] = []
-            children: list[ListBlock] = []
-            for child in item.children:
-                if child.type == "paragraph" and child.children:
-                    texts.append(self.inline(child.children[0], self.ref(child).line))
-                elif child.type in ("bullet_list", "ordered_list"):
-                    children.append(self.list_block(child))
-                elif child.type in ("blockquote", "html_block"):
-                    for b in self.blocks(child):
-                        if isinstance(b, Paragraph):
-                            texts.append(b.text)
-            joined: list[Span] = []
-            for i, t in enumerate(texts):
-                if i:
-                    joined.append(Span(" "))
-                joined.extend(t)
-            items.append(ListItem(tuple(joined), tuple(children), self.ref(item)))
+        items = [ListItem(*self.item(item), self.ref(item)) for item in node.children]
         return ListBlock(tuple(items), node.type == "ordered_list", self.ref(node))
+
+    def item(self, node: _Node) -> tuple[Inline, tuple[ListBlock, ...]]:
+        """A list item's (or a definition's) text, its paragraphs joined, and its lists."""
+        texts: list[Inline] = []
+        children: list[ListBlock] = []
+        for child in node.children:
+            if child.type == "paragraph" and child.children:
+                texts.append(self.inline(child.children[0], self.ref(child).line))
+            elif child.type in ("bullet_list", "ordered_list"):
+                children.append(self.list_block(child))
+            elif child.type in ("blockquote", "html_block"):
+                for b in self.blocks(child):
+                    if isinstance(b, Paragraph):
+                        texts.append(b.text)
+        joined: list[Span] = []
+        for i, t in enumerate(texts):
+            if i:
+                joined.append(Span(" "))
+            joined.extend(t)
+        return tuple(joined), tuple(children)
+
+    def definitions(self, node: _Node) -> ListBlock | None:
+        """A definition list as a list of ``term: definition`` points, each knowing its term
+        (a term's several definitions are joined with ``; ``, a definition's paragraphs with
+        a space); None when no term has a definition."""
+        items: list[ListItem] = []
+        term: Inline = ()
+        term_node = node
+        defined: list[Inline] = []
+        children: list[ListBlock] = []
+
+        def close() -> None:
+            if term and defined:
+                text: list[Span] = [*term, Span(": ")]
+                for i, d in enumerate(defined):
+                    text.extend(((Span("; "),) if i else ()) + d)
+                items.append(ListItem(tuple(text), tuple(children), self.ref(term_node), term))
+
+        for part in node.children:
+            if part.type == "dt":
+                close()
+                term = self.inline(part.children[0]) if part.children else ()
+                term_node, defined, children = part, [], []
+            elif part.type == "dd" and term:
+                text, lists = self.item(part)
+                if has_content(text):
+                    defined.append(text)
+                children.extend(lists)
+        close()
+        return ListBlock(tuple(items), False, self.ref(node)) if items else None
 
     def table(self, node: _Node) -> Table | None:
         header: tuple[Inline, ...] = ()
@@ -547,7 +590,7 @@ class _Builder:
 
     def inline(self, node: _Node, line: int = 0) -> Inline:
         tokens = node.token.children or []
-        if len(tokens) == 1 and tokens[0].type == "text" and "[[" not in tokens[0].content:
+        if len(tokens) == 1 and tokens[0].type == "text" and not _marked(tokens[0].content):
             content = tokens[0].content  # most points: one plain run
             return (Span(content),) if content else ()
         spans = _spans(tokens)
@@ -575,8 +618,8 @@ def _spans(tokens: list[Token]) -> list[Span]:
         style, href = stack[-1]
         kind = token.type
         if kind == "text":
-            if "[[" in token.content:
-                out.extend(_wiki_spans(token.content, style, href))
+            if _marked(token.content):
+                out.extend(_marked_spans(token.content, style, href))
             else:
                 out.append(Span(token.content, style, href))
         elif kind in ("softbreak", "hardbreak"):
@@ -609,17 +652,36 @@ _WIKI_LINK = re.compile(r"(!?)\[\[([^\[\]|#^\n]*)"  # ! for an embed, the note o
 """A wiki link as Obsidian, Foam and Logseq write them: ``[[Note]]``, ``[[Note#Heading]]``,
 ``[[Note#^block]]``, ``[[Note|shown text]]``, and the embed ``![[picture.png|300]]``."""
 
-def _wiki_spans(text: str, style: str, href: str) -> list[Span]:
-    """``text`` (a text token's) with its wiki links as the words they show: the shown text,
-    else the note's name (and heading); an embedded picture becomes an image span."""
+_MARKS = re.compile(
+    _WIKI_LINK.pattern
+    # Obsidian's, Typora's and Bear's ==highlight==, no blank just inside the marks (a == b)
+    + r"|==(?=[^\s=])([^=\n]*?[^\s=])=="
+    # Anki's own cloze, {{c1::answer}} or {{c1::answer::hint}}, written into the note
+    + r"|\{\{c\d+::(.+?)(?:::[^{}]*)?\}\}")
+"""Syntax of other note apps in text tokens: wiki links, highlights, Anki clozes."""
+
+
+def _marked(text: str) -> bool:
+    """True when ``text`` may hold what ``_MARKS`` finds (checked without the pattern)."""
+    return "[[" in text or "==" in text or "{{" in text
+
+
+def _marked_spans(text: str, style: str, href: str) -> list[Span]:
+    """``text`` (a text token's) with its wiki links as the words they show (the shown text,
+    else the note's name and heading; an embedded picture becomes an image span), and its
+    highlights and Anki clozes as strong text, which cards treat as bold: a term to hide."""
     out: list[Span] = []
     at = 0
-    for m in _WIKI_LINK.finditer(text):
-        bang, target, block, heading, shown = m.groups()
-        target = target.strip()
+    strong = style if style in ("strong", "link") else "strong"
+    for m in _MARKS.finditer(text):
+        bang, target, block, heading, shown, highlight, cloze = m.groups()
         if m.start() > at:
             out.append(Span(text[at:m.start()], style, href))
         at = m.end()
+        if target is None:
+            out.append(Span(highlight or cloze, strong, href))
+            continue
+        target = target.strip()
         if bang and target.lower().endswith(IMAGE_SUFFIXES):  # embedded notes show their name
             out.append(Span("", "image", quote(target)))  # |300 is a width, not words
             continue

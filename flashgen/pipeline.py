@@ -42,7 +42,7 @@ class BuildOptions:
     formats: tuple[str, ...] = DEFAULT_FORMATS
     """Output formats, from FORMATS."""
     reverse: bool = False
-    """Add reverse cards for table rows."""
+    """Add reverse cards for table rows and glossary terms."""
     strict: bool = False
     """Treat warnings as failures."""
     timestamp: float | None = None

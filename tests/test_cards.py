@@ -186,3 +186,92 @@ def test_unanswerable_question_warns_and_makes_no_card(caplog):
     doc = parse("## Quiz\n\n1. Xylophones zebras?\n", "q.md")
     assert [c for c in derive(doc) if c.kind == "question"] == []
     assert "q.md:3" in caplog.text
+
+
+def _cards(text: str, kind: str, **kw) -> list[Card]:
+    return [c for c in derive(parse(text, "n.md"), **kw) if c.kind == kind]
+
+
+def test_glossary_points_make_a_card_per_term():
+    text = ("# Spanish\n\n## Words\n\n- el perro - the dog\n- la casa – the house\n"
+            "- **comer**: to eat\n- hablar = to speak\n- la biblioteca → the library\n"
+            "- el gato -> the cat\n  - also: a jack\n")
+    terms = _cards(text, "term")
+    assert [(c.prompt, back_text(c)) for c in terms] == [
+        ("el perro", "the dog"), ("la casa", "the house"), ("comer", "to eat"),
+        ("hablar", "to speak"), ("la biblioteca", "the library"),
+        ("el gato", "the cat\n• also: a jack")]
+    assert all(c.context == ("Words",) for c in terms) and terms[0].ref.line == 5
+    assert [s.style for s in terms[2].front[0].text] == ["strong"]  # the term keeps its style
+    assert terms[0].reverse is None
+    # the list is still a section to recall whole
+    assert [c.prompt for c in _cards(text, "section")] == ["Spanish › Words"]
+    # --reverse: definition -> term too
+    flipped = _cards(text, "term", reverse=True)[0].reverse
+    assert flipped is not None
+    assert [body_lines(side) for side in flipped] == [["the dog"], ["el perro"]]
+
+
+@pytest.mark.parametrize("points", [
+    # one labelled point among sentences: a list of points (as in the seed note)
+    "- You need no training from scratch.\n- Result: faster releases.\n",
+    # a long label, or one holding a sentence, is no term
+    "- This is a whole sentence that runs on and on: yes\n- Short: ok\n",
+    "- Done. Next: more\n- Short: ok\n",
+    # nothing after the separator, or no letter before it
+    "- Lead-in:\n  - a\n- Short: ok\n",
+    "- 10: ten\n- 20: twenty\n",
+    # one point alone is no glossary; questions are asked, not defined
+    "- Capital: Paris\n",
+    "- Q: What is it?\n- Frage: nothing\n",
+])
+def test_points_that_are_not_a_glossary_make_no_term_cards(points):
+    assert _cards(f"# N\n\n## S\n\n{points}", "term") == []
+
+
+def test_definition_lists_make_term_cards():
+    text = ("# Economics\n\n## Terms\n\nOpportunity cost\n: The value of the next best "
+            "alternative given up.\n\nA term of more than six words in all\n: still a term, "
+            "since the list says so\n")
+    terms = _cards(text, "term")
+    assert [(c.prompt, back_text(c), c.ref.line) for c in terms] == [
+        ("Opportunity cost", "The value of the next best alternative given up.", 5),
+        ("A term of more than six words in all", "still a term, since the list says so", 8)]
+    # a single definition is a term too
+    assert len(_cards("Entropy\n: disorder\n", "term")) == 1
+
+
+def test_questions_with_plain_labels():
+    text = ("# Cells\n\nQ: What is the powerhouse of the cell?\nA: The mitochondrion.\n\n"
+            "Question: Which organelle stores water?\n\nAnswer: The vacuole.\n\n"
+            "- Q: What is osmosis? A: Diffusion of water.\n"
+            "- Q: What is vitamin a: a nutrient? Answer: Yes.\n\n"
+            "Q: Why do cells divide?\n\n## Growth\n\n- Cells divide to grow and repair.\n")
+    qs = {c.prompt: back_text(c) for c in _cards(text, "question")}
+    assert qs["What is the powerhouse of the cell?"] == "The mitochondrion."
+    assert qs["Which organelle stores water?"] == "The vacuole."
+    assert qs["What is osmosis?"] == "Diffusion of water."
+    # a lower-case "a:" inside the question is not the answer's label
+    assert qs["What is vitamin a: a nutrient?"] == "Yes."
+    # unanswered: the passages that answer it
+    assert "Cells divide to grow and repair." in qs["Why do cells divide?"]
+    assert len(qs) == 5
+    # the note's language's labels; a label is one only at the start, followed by a colon
+    de = {c.prompt: back_text(c) for c in _cards("Frage: Was ist ein Gen?\nAntwort: Ein "
+                                                  "Abschnitt der DNA.\n", "question")}
+    assert de == {"Was ist ein Gen?": "Ein Abschnitt der DNA."}
+    assert _cards("The Q: factor matters?\n\nQ without a colon?\n", "question") == []
+
+
+def test_a_section_of_one_point_says_point():
+    hints = [body_lines(c.front)[1] for c in _cards("# T\n\n## One\n\n- only\n\n## Two\n\n"
+                                                     "- a\n- b\n", "section")]
+    assert hints == ["1 point", "2 points"]
+
+
+def test_highlights_and_anki_clozes_in_a_note_make_cloze_cards():
+    clozes = _cards("# Geo\n\n## Capitals\n\n- The capital of France is {{c1::Paris}}.\n"
+                    "- ==Madrid== is the capital of Spain.\n", "cloze")
+    assert [c.prompt for c in clozes] == ["The capital of France is […].",
+                                          "[…] is the capital of Spain."]
+    assert [s.text for s in clozes[0].front[0].text if s.style == "cloze"] == ["Paris"]

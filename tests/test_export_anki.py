@@ -124,6 +124,24 @@ def test_reverse_cards_for_table_rows(tmp_path, anki):
         other.close()
 
 
+def test_glossaries_and_plain_questions_through_anki(tmp_path, anki):
+    note = tmp_path / "vocab.md"
+    note.write_text("# Vocab\n\n## Words\n\n- el perro - the dog\n- la casa: the house\n\n"
+                    "*comer*\n: to eat\n\nQ: How do you say cat?\nA: el gato\n",
+                    encoding="utf-8")
+    anki.import_apkg(build_apkg(note, tmp_path / "out", reverse=True))
+    terms = {n["Front"]: n for n in anki.notes("tag:flashgen::term")}
+    assert set(terms) == {"<div>el perro</div>", "<div>la casa</div>", "<div><i>comer</i></div>"}
+    dog = terms["<div>el perro</div>"]
+    assert dog["Back"].startswith("<div>the dog</div>") and dog["Context"] == "Words"
+    assert dog["ReverseFront"] == "<div>the dog</div>"
+    # with --reverse, each term is asked both ways
+    assert len(anki.col.find_cards("tag:flashgen::term")) == 6
+    (question,) = anki.notes("tag:flashgen::question")
+    assert question["Front"] == "<div>How do you say cat?</div>"
+    assert question["Back"].startswith("<div>el gato</div>")
+
+
 def test_deck_option_and_front_matter_deck(tmp_path, anki):
     note = tmp_path / "n.md"
     note.write_text("---\ndeck: Bio::Cells\n---\n## Parts\n\n- nucleus\n- membrane\n")

@@ -109,6 +109,17 @@ def test_pick_answers_from_seed():
     assert len(pick_answers(doc, 5)) == 5
 
 
+def test_pick_answers_asks_glossary_terms_by_their_definitions():
+    doc = parse("# Economics\n\n## Terms\n\n- **Inflation**: a general rise in prices\n"
+                "- Deflation: a general fall in prices\n\n| Good | Price |\n|---|---|\n"
+                "| Bread | 2 |\n", "e.md")
+    requests = [c.request for c in pick_answers(doc, 10)]
+    # the bold term first (as a bold phrase), then the glossary's others, then table rows
+    assert [(r.answer, r.source_kind) for r in requests] == [
+        ("Inflation", "cloze"), ("Deflation", "term"), ("Bread", "table")]
+    assert requests[1].context == "Deflation: a general fall in prices"
+
+
 def test_none_backend_and_unknown_backend():
     gen = get_generator("none")
     assert gen.generate([REQ]) == [""]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from flashgen.model import ListBlock, Paragraph, Table, plain
+from flashgen.model import ListBlock, Paragraph, Span, Table, plain
 from flashgen.parse import parse
 from flashgen.text import clean_label
 
@@ -118,3 +118,33 @@ def test_wiki_links_show_their_words_and_embed_pictures():
     assert [s.style for s in items[0].text] == ["", "strong", ""]
     image = items[1].text[0]
     assert (image.style, image.href, image.line) == ("image", "leaf%20diagram.png", 4)
+
+
+def test_definition_lists_become_points_that_know_their_term():
+    doc = parse("# G\n\n*Opportunity cost*\n: The value of the next best alternative.\n\n"
+                "Term two\n~ first meaning\n~ second meaning\n\n  more of it\n\n"
+                "  - a nested point\n\nNo definition here\n\nAfter\n", "g.md")
+    (block, *rest), = [doc.blocks]
+    assert isinstance(block, ListBlock) and not block.ordered and block.ref.line == 3
+    first, second = block.items
+    assert first.term == (Span("Opportunity cost", "em"),) and first.ref.line == 3
+    assert plain(first.text) == "Opportunity cost: The value of the next best alternative."
+    assert second.term == (Span("Term two"),) and second.ref.line == 6
+    assert plain(second.text) == "Term two: first meaning; second meaning more of it"
+    assert [plain(p.text) for p in second.children[0].items] == ["a nested point"]
+    # the lines around it stay paragraphs; an ordinary list knows no terms
+    assert [plain(b.text) for b in rest] == ["No definition here", "After"]
+    items = parse("- a: b\n- c: d\n", "l.md").blocks[0].items
+    assert [it.term for it in items] == [(), ()]
+
+
+def test_highlights_and_anki_clozes_are_strong_text():
+    doc = parse("- The capital of France is {{c1::Paris}}, of Peru {{c2::Lima::a city}}.\n"
+                "- ==Madrid== is in [[Spain|Spain]]; if a == b then c == d\n"
+                "- `{{c1::code}}` and ==x y==\n", "m.md")
+    first, second, third = doc.blocks[0].items
+    assert first.text == (Span("The capital of France is "), Span("Paris", "strong"),
+                          Span(", of Peru "), Span("Lima", "strong"), Span("."))
+    # a == b is no highlight: blanks just inside the marks
+    assert second.text == (Span("Madrid", "strong"), Span(" is in Spain; if a == b then c == d"))
+    assert third.text == (Span("{{c1::code}}", "code"), Span(" and "), Span("x y", "strong"))

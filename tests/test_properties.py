@@ -72,7 +72,7 @@ TRIGGER_TEXT = st.lists(st.one_of(MD_ATOMS, st.sampled_from(
      "|---|---|", "`c`", "    code", "\\[", "-->", "a|b", "![i][x]", "---", "----", "...",
      "- - -", "***", "_ _ _", "===", "--", "   ", "\t", "\r\n", "\r", "\n---\n", "---\n",
      "\n...\n", "a: b\n", "**a**", "*b*", "***", "é", "2", "(", ").", "\u00a0", "\u0301", "😀",
-     "\x00", "t: [a]\n", "d: |\n"]),
+     "\x00", "t: [a]\n", "d: |\n", "\n: ", "\n~ ", ": ", "~\t", "\n  : ", "> : ", "- : "]),
     st.text(max_size=8)),
     max_size=40).map("".join)
 
@@ -102,19 +102,23 @@ TRIGGER_TEXT = st.lists(st.one_of(MD_ATOMS, st.sampled_from(
 @example("- * ---\n# ")  # dashes that open a list item on the first line
 @example("---\na: b\n...x\n---\nc\n")  # "..." closes only with nothing after it
 @example("---\ra\r---\rb\r")  # a lone CR ends a line
+@example("Term\n: def\n\nT2\n~ a\n~ b\n")  # definition lists
+@example("- Term\n  : def\n> T\n> : d\n")  # inside a list item and a quote
+@example("1. T\n   ~\tdef\n")  # after a numbered item's indent, a tab after the marker
 def test_parser_shortcuts_change_no_token(text):
     """Front matter split off before parsing, rules switched off for want of their trigger
     character, the inline parser skipped for text without inline syntax or with only simple
     emphasis, options given their defaults: the tokens of a stock markdown-it parser with the
-    front matter plugin, configured as flashgen's is."""
+    definition list and front matter plugins, configured as flashgen's is."""
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.deflist import deflist_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
     from mdit_py_plugins.front_matter.index import _front_matter_rule
 
     from flashgen.parse import tokens
 
     stock = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    stock.use(front_matter_plugin)
+    stock.use(deflist_plugin).use(front_matter_plugin)
     # the plugin's rule also fires inside a list or quote on the note's first line (their
     # first line is line 0 too: "- ---" gives a front matter token among list items); front
     # matter is only ever at the top, where flashgen looks for it

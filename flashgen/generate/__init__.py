@@ -50,7 +50,8 @@ class Request:
     lang: str
     """The note's language code."""
     source_kind: str
-    """Where the answer came from: cloze (bold phrase), table (cell), section (key term)."""
+    """Where the answer came from: cloze (bold phrase), term (a glossary's term), table (cell),
+    section (key term)."""
 
 
 class Generator(Protocol):

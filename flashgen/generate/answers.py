@@ -1,4 +1,5 @@
-"""Pick what to ask about: bold phrases, table rows' first cells, key terms of points."""
+"""Pick what to ask about: bold phrases, glossary terms, table rows' first cells, key terms of
+points."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from flashgen.cards import Note
+from flashgen.cards import Note, glossary
 from flashgen.generate import Request
 from flashgen.model import Document, ListBlock, ListItem, Paragraph, SourceRef, Table, plain
 from flashgen.text import collapse
@@ -51,6 +52,16 @@ def _bold(note: Note) -> Iterator[Candidate]:
                     yield Candidate(Request(phrase, context, lang, "cloze"), path, ref)
 
 
+def _glossary_terms(note: Note) -> Iterator[Candidate]:
+    """A glossary's terms, asked by their definitions (their own cards ask the other way)."""
+    for path, block in note.study_blocks():
+        if isinstance(block, ListBlock):
+            for item, term, definition in glossary(block, note) or ():
+                context = f"{collapse(plain(term))}: {collapse(plain(definition))}"
+                yield Candidate(Request(collapse(plain(term)), context, note.doc.lang, "term"),
+                                path, item.ref)
+
+
 def _rows(note: Note) -> Iterator[Candidate]:
     for path, block in note.study_blocks():
         if not isinstance(block, Table) or len(block.header) < 2:
@@ -76,12 +87,12 @@ def _terms(note: Note) -> Iterator[Candidate]:
 
 
 def pick_answers(doc: Document, limit: int) -> list[Candidate]:
-    """Up to ``limit`` answers, bold phrases first, then table rows, then key terms; each
-    answer asked once."""
+    """Up to ``limit`` answers, bold phrases first, then glossary terms, table rows, and key
+    terms; each answer asked once."""
     note = Note(doc)
     seen: set[str] = set()
     out: list[Candidate] = []
-    for source in (_bold(note), _rows(note), _terms(note)):
+    for source in (_bold(note), _glossary_terms(note), _rows(note), _terms(note)):
         for cand in source:
             key = cand.request.answer.casefold()
             if key in seen:
