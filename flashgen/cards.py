@@ -340,9 +340,12 @@ def term_cards(note: Note) -> Iterator[Card]:
     """One card per term of a glossary or vocabulary list: the term, then its definition
     (``--reverse`` adds definition -> term)."""
     for path, b in note.study_blocks():
-        if not isinstance(b, ListBlock) or _is_link_list(b):
+        if not isinstance(b, ListBlock):
             continue
-        for item, term, definition in glossary(b, note) or ():
+        terms = glossary(b, note)
+        if not terms or _is_link_list(b):  # most lists are no glossary: known at their start
+            continue
+        for item, term, definition in terms:
             back: Body = (Text(definition),)
             if item.children:
                 back += (Points(tuple(_to_point(k) for lst in item.children
@@ -411,9 +414,6 @@ def _plain_qa_pair(text: Inline, note: Note) -> tuple[str, Inline] | None:
     """Split ``Q: question`` (then, on the next line or after the question, ``A: answer``)
     written without bold; the answer may be empty (given later)."""
     first = text[0]
-    colon = first.text.find(":", 0, 24)
-    if first.style or (colon < 0 and "：" not in first.text[:24]):
-        return None  # no label (most text): found without a pattern
     start = note.written_question_label.match(first.text)
     if start is None:
         return None
@@ -436,7 +436,11 @@ def _qa_pair(text: Inline, note: Note) -> tuple[str, Inline] | None:
     the answer may be empty (given later)."""
     if not text:
         return None
-    if text[0].style != "strong":
+    first = text[0]
+    if first.style != "strong":
+        if first.style or (first.text.find(":", 0, 24) < 0
+                           and first.text.find("：", 0, 24) < 0):
+            return None  # no label (most text), seen without a call or a pattern
         return _plain_qa_pair(text, note)
     qs = note.question_labels
     ans = note.answer_labels

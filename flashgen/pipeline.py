@@ -121,13 +121,14 @@ class NoteResult:
             return display(f"FAILED {self.error}")
         counts = self.counts
         total = sum(counts.values())
+        cards = f"{total} card{'s' * (total != 1)}"
         if self.unchanged:
-            return display(f"{self.path}: unchanged ({total} cards)")
+            return display(f"{self.path}: unchanged ({cards})")
         kinds = ", ".join(f"{n} {k}" for k, n in counts.items())
         written = [*self.outputs, *([self.joins] if self.joins else [])]
         where = ", ".join(str(p) for p in written) or "nothing written"
         warn = f", {self.warnings} warning{'s' * (self.warnings != 1)}" if self.warnings else ""
-        return display(f"{self.path}: {total} cards ({kinds or 'none'}{warn}) -> {where}")
+        return display(f"{self.path}: {cards} ({kinds or 'none'}{warn}) -> {where}")
 
 
 @dataclass

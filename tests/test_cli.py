@@ -49,7 +49,7 @@ def test_default_is_every_note_under_source(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "decks" / "source.apkg").exists()  # a folder gives one package
     # each note's line says where its cards went
-    assert f"n.md: 1 cards (1 section) -> {Path('decks', 'source.apkg')}" in result.output
+    assert f"n.md: 1 card (1 section) -> {Path('decks', 'source.apkg')}" in result.output
 
 
 def test_no_notes_and_no_source_folder_says_what_to_do(tmp_path, monkeypatch):

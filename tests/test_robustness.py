@@ -76,7 +76,7 @@ def test_20_mb_note_is_refused_quickly(tmp_path):
 def test_utf16_note_builds(tmp_path):
     path = note(tmp_path, "u16.md", "## Tiere\n\n- Hund\n- Katze\n".encode("utf-16"))
     result = run("build", str(path), "--out", str(tmp_path / "out"), "--format", "apkg")
-    assert result.exit_code == 0 and "1 cards (1 section)" in result.output
+    assert result.exit_code == 0 and "1 card (1 section)" in result.output
 
 
 def test_file_names_that_are_not_utf8(tmp_path, anki):
