@@ -73,7 +73,8 @@ class Span:
     text: str
     """The text, Markdown markers removed."""
     style: str = ""
-    """"" plain, "strong", "em", "code", "link", "image", or "cloze" (a hidden phrase)."""
+    """"" plain, "strong", "em", "code", "link", "image", "math" or "display_math" (TeX), or
+    "cloze" (a hidden phrase)."""
     href: str = ""
     """Link target or image source, for "link" and "image"."""
     line: int = 0

@@ -48,6 +48,11 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "text_join": ("\\", "&"),
     # indented code needs four columns of blank: four spaces or a tab
     "code": ("    ", "\t"),
+    # footnotes: [^1] and its definition [^1]: ..., Pandoc's inline ^[note]
+    "footnote_def": ("[^",), "footnote_ref": ("[^",), "footnote_inline": ("^[",),
+    "footnote_tail": ("[^", "^["),
+    # TeX between dollars: $x$, $$x$$
+    "math_inline": ("$",), "math_block": ("$$",),
 }
 """Rules that cannot match unless the text after the front matter holds one of these
 strings. A note without them is parsed with those rules off: the same tokens (a property
@@ -75,18 +80,21 @@ _OPTIONAL = ("tasklists", "inline_definitions", "alerts", "store_labels",
 
 @cache
 def markdown(off: frozenset[str] = frozenset()) -> MarkdownIt:
-    """The configured parser: CommonMark + tables + strikethrough + definition lists
-    (mdit-py-plugins', Pandoc's syntax), with the rules in ``off`` switched off. (Text reaches
-    it through ``tokens``, normalised and with its front matter split off.)"""
+    """The configured parser: CommonMark + tables + strikethrough + definition lists and
+    footnotes (mdit-py-plugins', Pandoc's syntax), with the rules in ``off`` switched off.
+    (Text reaches it through ``tokens``, normalised and with its front matter split off.)"""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.deflist import deflist_plugin
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
 
     # raw HTML is tokenised so <img> can be found; everything else in it stays text. The
     # options rules look up with .get() are given their defaults: a missing one costs a
     # KeyError inside markdown-it's options mapping on every list item (about 5 % of parsing)
     md = MarkdownIt("commonmark", {"html": True, **dict.fromkeys(_OPTIONAL, False)})
     md.enable(["table", "strikethrough"])
-    md.use(deflist_plugin)
+    md.use(deflist_plugin).use(footnote_plugin)
+    md.use(dollarmath_plugin, **MATH)
     md.disable("normalize")  # ``tokens`` normalises the text before it splits it
     md.core.ruler.at("inline", _inline)
     _report_depth(md)
@@ -96,6 +104,11 @@ def markdown(off: frozenset[str] = frozenset()) -> MarkdownIt:
         md.disable(sorted(off))
     return md
 
+
+MATH = {"allow_labels": False, "allow_space": False, "allow_digits": False,
+        "double_inline": True}
+"""How TeX between dollars is found: as Pandoc and Obsidian find it, no blank just inside
+the dollars and no digit after the closing one (so "$5 and $10" is money)."""
 
 TOO_DEEP = "flashgen.too_deep"
 """Key of the parse environment that holds the first line markdown-it left out for lying
@@ -191,9 +204,9 @@ def _block(state: StateCore) -> None:
     state.md.block.tokenize(blocks, blocks.line, blocks.lineMax)
 
 
-_INLINE_SYNTAX = re.compile(r"[\n\\`~_\[<&]")
+_INLINE_SYNTAX = re.compile(r"[\n\\`~_\[<&$]")
 """Characters besides ``*`` that can start inline syntax (line break, escape, code,
-strikethrough, emphasis, link or image, autolink or HTML, entity)."""
+strikethrough, emphasis, link or image, autolink or HTML, entity, math)."""
 
 _STARS = re.compile(r"(\*+)")
 
@@ -262,6 +275,20 @@ def _emphasis(content: str, out: list[Token], token: Callable[..., Token]) -> bo
         made.append(token("text", "", 0, content=pending))
     out.extend(made)
     return True
+
+
+_COMMENT_BLOCK = re.compile(r"%%(?:(?!%%).)*%%\s*$", re.DOTALL)
+"""A paragraph that is an Obsidian comment (it may span lines)."""
+_CALLOUT = re.compile(r"\[!\w[\w-]*\][+-]?[ \t]*")
+"""The marker that opens an Obsidian callout (a quote): ``[!note]``, ``[!tip]-``."""
+_TASK = re.compile(r"\[[ xX]\][ \t]+")
+"""A task list item's box."""
+
+
+def _text_token(content: str) -> Token:
+    from markdown_it.token import Token
+
+    return Token("text", "", 0, content=content)
 
 
 _IMAGE_SYNTAX = re.compile(r"!\[|<img", re.IGNORECASE)
@@ -426,6 +453,7 @@ class _Builder:
         self.top: list[Section] = []
         self.stack: list[_Open] = []
         self.refs: dict[int, SourceRef] = {}  # one per line: a list item and its text share it
+        self.tags: list[str] = []  # #tags written in the text, the note's as in Obsidian
 
     def ref(self, node: _Node) -> SourceRef:
         where = node.token.map
@@ -479,7 +507,7 @@ class _Builder:
             title=title,
             lang=code,
             deck=deck,
-            tags=_tags(meta.get("tags")),
+            tags=tuple(dict.fromkeys((*_tags(meta.get("tags")), *_tags(self.tags)))),
             blocks=tuple(preamble),
             sections=tuple(sections),
             meta=meta,
@@ -490,7 +518,9 @@ class _Builder:
     def blocks(self, node: _Node) -> list[Block]:
         kind = node.type
         if kind == "paragraph":
-            text = self.inline(node.children[0], self.ref(node).line) if node.children else ()
+            if not node.children or _COMMENT_BLOCK.match(node.children[0].token.content):
+                return []  # an Obsidian comment is for the writer alone
+            text = self.inline(node.children[0], self.ref(node).line)
             return [Paragraph(text, self.ref(node))] if has_content(text) else []
         if kind in ("bullet_list", "ordered_list"):
             return [self.list_block(node)]
@@ -500,16 +530,43 @@ class _Builder:
         if kind == "dl":
             terms = self.definitions(node)
             return [terms] if terms is not None else []
+        if kind == "math_block":
+            tex = node.token.content.strip()
+            return [Paragraph((Span(tex, "display_math"),), self.ref(node))] if tex else []
         if kind == "html_block":
             text = tuple(_html_spans(node.token.content.strip(), "", ""))
             return [Paragraph(text, self.ref(node))] if text else []
         if kind == "blockquote":
             out: list[Block] = []
-            for child in node.children:
-                out.extend(self.blocks(child))
+            for i, child in enumerate(node.children):
+                callout = self.callout(child) if i == 0 else None
+                out.extend(callout if callout is not None else self.blocks(child))
             return out
         # hr, code blocks, fences and headings inside containers carry no cards
         return []
+
+    def callout(self, node: _Node) -> list[Block] | None:
+        """An Obsidian callout's first paragraph (``[!tip] Title`` and its text on the next
+        lines): its title and its text as two paragraphs, the marker dropped; None when the
+        paragraph is no callout's."""
+        if node.type != "paragraph" or not node.children:
+            return None
+        inline = node.children[0].token
+        tokens = inline.children or []
+        marker = _CALLOUT.match(tokens[0].content) if tokens and tokens[0].type == "text" else None
+        if marker is None:
+            return None
+        rest = tokens[0].content[marker.end():]
+        first = [_text_token(rest)] if rest else []
+        breaks = [i for i, t in enumerate(tokens) if t.type in ("softbreak", "hardbreak")]
+        cut = breaks[0] if breaks else len(tokens)
+        out: list[Block] = []
+        ref = self.ref(node)
+        for part, line in (([*first, *tokens[1:cut]], ref.line), (tokens[cut + 1:], ref.line + 1)):
+            text = self.spans(part, line)
+            if has_content(text):
+                out.append(Paragraph(text, ref if line == ref.line else SourceRef(ref.path, line)))
+        return out
 
     def list_block(self, node: _Node) -> ListBlock:
         items = [ListItem(*self.item(item), self.ref(item)) for item in node.children]
@@ -533,6 +590,10 @@ class _Builder:
             if i:
                 joined.append(Span(" "))
             joined.extend(t)
+        if joined and not joined[0].style and joined[0].text.startswith("["):
+            task = _TASK.match(joined[0].text)  # a task list's box: [ ] or [x]
+            if task is not None:
+                joined[0] = Span(joined[0].text[task.end():])
         return tuple(joined), tuple(children)
 
     def definitions(self, node: _Node) -> ListBlock | None:
@@ -589,11 +650,14 @@ class _Builder:
     # -- inline ---------------------------------------------------------------
 
     def inline(self, node: _Node, line: int = 0) -> Inline:
-        tokens = node.token.children or []
+        return self.spans(node.token.children or [], line)
+
+    def spans(self, tokens: list[Token], line: int = 0) -> Inline:
+        """The spans of an inline token's children (``line``: where images are)."""
         if len(tokens) == 1 and tokens[0].type == "text" and not _marked(tokens[0].content):
             content = tokens[0].content  # most points: one plain run
             return (Span(content),) if content else ()
-        spans = _spans(tokens)
+        spans = _spans(tokens, self.tags)
         if line:
             spans = [Span(s.text, s.style, s.href, line) if s.style == "image" else s
                      for s in spans]
@@ -609,9 +673,10 @@ class _Builder:
         return tuple(merged)
 
 
-def _spans(tokens: list[Token]) -> list[Span]:
+def _spans(tokens: list[Token], tags: list[str]) -> list[Span]:
     """Styled runs of an inline token's children. Styles nest: the outermost emphasis wins,
-    except that strong beats em; a link keeps the style around it and its own target."""
+    except that strong beats em; a link keeps the style around it and its own target. The
+    #tags found are added to ``tags``."""
     out: list[Span] = []
     stack: list[tuple[str, str]] = [("", "")]
     for token in tokens:
@@ -619,13 +684,15 @@ def _spans(tokens: list[Token]) -> list[Span]:
         kind = token.type
         if kind == "text":
             if _marked(token.content):
-                out.extend(_marked_spans(token.content, style, href))
+                out.extend(_marked_spans(token.content, style, href, tags))
             else:
                 out.append(Span(token.content, style, href))
         elif kind in ("softbreak", "hardbreak"):
             out.append(Span(" ", style, href))
         elif kind == "code_inline":
             out.append(Span(token.content, style or "code", href))
+        elif kind in ("math_inline", "math_inline_double"):
+            out.append(Span(token.content, "math" if kind == "math_inline" else "display_math"))
         elif kind == "image":
             out.append(Span(token.content or "", "image", str(token.attrs.get("src", ""))))
         elif kind == "html_inline":
@@ -657,29 +724,44 @@ _MARKS = re.compile(
     # Obsidian's, Typora's and Bear's ==highlight==, no blank just inside the marks (a == b)
     + r"|==(?=[^\s=])([^=\n]*?[^\s=])=="
     # Anki's own cloze, {{c1::answer}} or {{c1::answer::hint}}, written into the note
-    + r"|\{\{c\d+::(.+?)(?:::[^{}]*)?\}\}")
-"""Syntax of other note apps in text tokens: wiki links, highlights, Anki clozes."""
+    + r"|\{\{c\d+::(.+?)(?:::[^{}]*)?\}\}"
+    # an Obsidian comment, %%hidden%%
+    + r"|(%%.*?%%)"
+    # an Obsidian #tag, nested ones with /, not all digits (#1 is a number), after a blank
+    + r"|(?<!\S)#([\w/-]*[^\W\d][\w/-]*)(?=[\s.,;:!?)]|$)")
+"""Syntax of other note apps in text tokens: wiki links, highlights, Anki clozes, comments,
+tags."""
+_TAGS_TO_END = re.compile(r"(?:\s+#[\w/-]*[^\W\d][\w/-]*)*\s*$")
 
 
 def _marked(text: str) -> bool:
     """True when ``text`` may hold what ``_MARKS`` finds (checked without the pattern)."""
-    return "[[" in text or "==" in text or "{{" in text
+    return "[[" in text or "==" in text or "{{" in text or "%%" in text or "#" in text
 
 
-def _marked_spans(text: str, style: str, href: str) -> list[Span]:
+def _marked_spans(text: str, style: str, href: str, tags: list[str]) -> list[Span]:
     """``text`` (a text token's) with its wiki links as the words they show (the shown text,
-    else the note's name and heading; an embedded picture becomes an image span), and its
-    highlights and Anki clozes as strong text, which cards treat as bold: a term to hide."""
+    else the note's name and heading; an embedded picture becomes an image span), its
+    highlights and Anki clozes as strong text, which cards treat as bold (a term to hide),
+    its comments dropped, and its #tags added to ``tags``: a tag at the end of the text is
+    dropped from it, one inside a sentence shows as its word."""
     out: list[Span] = []
     at = 0
     strong = style if style in ("strong", "link") else "strong"
+    ends = False  # tags end the text: what follows them is blank
     for m in _MARKS.finditer(text):
-        bang, target, block, heading, shown, highlight, cloze = m.groups()
-        if m.start() > at:
-            out.append(Span(text[at:m.start()], style, href))
+        bang, target, block, heading, shown, highlight, cloze, _comment, tag = m.groups()
+        before = text[at:m.start()]
         at = m.end()
+        if tag is not None:
+            tags.append(tag)
+            ends = _TAGS_TO_END.match(text, at) is not None
+            before = before.rstrip() if ends else before + tag
+        if before:
+            out.append(Span(before, style, href))
         if target is None:
-            out.append(Span(highlight or cloze, strong, href))
+            if highlight or cloze:
+                out.append(Span(highlight or cloze, strong, href))
             continue
         target = target.strip()
         if bang and target.lower().endswith(IMAGE_SUFFIXES):  # embedded notes show their name
@@ -689,8 +771,10 @@ def _marked_spans(text: str, style: str, href: str) -> list[Span]:
         words = (shown or "").strip() or PATH_SEP.join(p for p in (target, heading) if p)
         if words:
             out.append(Span(words, style, href))
-    if at < len(text):
+    if at < len(text) and not ends:
         out.append(Span(text[at:], style, href))
+    elif out and out[-1].style == style:  # what a comment or tags ended leaves no blank
+        out[-1] = Span(out[-1].text.rstrip(), style, href)
     return out
 
 
@@ -730,7 +814,7 @@ def _tags(value: object) -> tuple[str, ...]:
     items = value if isinstance(value, list) else str(value).replace(",", " ").split()
     tags = []
     for item in items:
-        tag = "_".join(str(item).split())
+        tag = "_".join(str(item).split()).replace("/", "::")  # Obsidian's nesting, Anki's
         if tag and tag not in tags:
             tags.append(tag)
     return tuple(tags)

@@ -142,6 +142,20 @@ def test_glossaries_and_plain_questions_through_anki(tmp_path, anki):
     assert question["Back"].startswith("<div>el gato</div>")
 
 
+def test_math_is_typeset_by_anki_and_obsidian_tags_are_anki_tags(tmp_path, anki):
+    note = tmp_path / "math.md"
+    note.write_text("# Circles #geometry/circles\n\n## Formulas\n\n- Area: $\\pi r^2$\n"
+                    "- Cost: $5 and $10 < $20\n\n$$\nC = 2 \\pi r\n$$\n", encoding="utf-8")
+    anki.import_apkg(build_apkg(note, tmp_path / "out"))
+    (section,) = anki.notes("tag:flashgen::section")
+    assert "<li>Area: \\(\\pi r^2\\)</li>" in section["Back"]
+    assert "<li>Cost: $5 and $10 &lt; $20</li>" in section["Back"]
+    assert "<div>\\[C = 2 \\pi r\\]</div>" in section["Back"]
+    # a #tag in the note is a tag of its Anki notes, nested as Anki nests tags
+    assert anki.count("tag:geometry::circles") == anki.count() > 0
+    assert "Circles" in anki.deck_names()
+
+
 def test_deck_option_and_front_matter_deck(tmp_path, anki):
     note = tmp_path / "n.md"
     note.write_text("---\ndeck: Bio::Cells\n---\n## Parts\n\n- nucleus\n- membrane\n")

@@ -41,12 +41,12 @@ def test_csv_guids_match_apkg(seed_note, tmp_path, anki):
 
 def test_every_field_quoted_so_hash_lines_survive(tmp_path, anki):
     note = tmp_path / "hash.md"
-    note.write_text("## Tags\n\n- #hashtag first\n- second\n", encoding="utf-8")
+    note.write_text("## Ranks\n\n- #1 first\n- second\n", encoding="utf-8")  # #1: no tag
     build_formats(note, tmp_path, "csv")
     body = (tmp_path / "hash.csv").read_text().split("\n")[6:]
     assert all(line.startswith('"') for line in body if line)
     anki.import_csv(tmp_path / "hash.csv")
-    assert "#hashtag first" in anki.notes()[0]["Back"]
+    assert "#1 first" in anki.notes()[0]["Back"]
 
 
 def test_plain_csv_for_spreadsheets(seed_note, tmp_path):

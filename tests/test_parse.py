@@ -148,3 +148,33 @@ def test_highlights_and_anki_clozes_are_strong_text():
     # a == b is no highlight: blanks just inside the marks
     assert second.text == (Span("Madrid", "strong"), Span(" is in Spain; if a == b then c == d"))
     assert third.text == (Span("{{c1::code}}", "code"), Span(" and "), Span("x y", "strong"))
+
+
+def test_obsidian_callouts_tasks_tags_comments_and_footnotes():
+    doc = parse("---\ntags: [bio, cells/mitosis]\n---\n# Mitosis #draft\n\n"
+                "> [!note]- Key idea\n> Mitosis makes two **identical** cells.\n\n"
+                "- [x] Prophase: chromosomes condense #exam\n"
+                "- [ ] Anaphase: chromatids separate[^1] %%check%%\n"
+                "- C# is #important, not #1 #lang/csharp #2b\n\n"
+                "%%\na hidden\nparagraph\n%%\n\n[^1]: Pulled by spindle fibres.\n", "o.md")
+    assert doc.title == "Mitosis"
+    # the note's tags, then those written in it, nested with Anki's ::
+    assert doc.tags == ("bio", "cells::mitosis", "draft", "exam", "important", "lang::csharp",
+                        "2b")
+    title, text, points = doc.blocks
+    assert plain(title.text) == "Key idea" and title.ref.line == 6
+    assert plain(text.text) == "Mitosis makes two identical cells." and text.ref.line == 7
+    assert [plain(it.text) for it in points.items] == [
+        "Prophase: chromosomes condense", "Anaphase: chromatids separate",
+        "C# is important, not #1"]
+    # a quote that is no callout, and "[x]" inside a point, stay as written
+    quote, = parse("> [x] marks the spot\n", "q.md").blocks
+    assert plain(quote.text) == "[x] marks the spot"
+
+
+def test_tex_between_dollars_is_math_and_money_is_not():
+    doc = parse("- Area: $\\pi r^2$, costs $5 and $10\n\n$$\nE = mc^2\n$$\n", "m.md")
+    (points, display) = doc.blocks
+    assert points.items[0].text == (Span("Area: "), Span("\\pi r^2", "math"),
+                                    Span(", costs $5 and $10"))
+    assert display.text == (Span("E = mc^2", "display_math"),) and display.ref.line == 3

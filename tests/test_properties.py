@@ -72,7 +72,7 @@ TRIGGER_TEXT = st.lists(st.one_of(MD_ATOMS, st.sampled_from(
      "|---|---|", "`c`", "    code", "\\[", "-->", "a|b", "![i][x]", "---", "----", "...",
      "- - -", "***", "_ _ _", "===", "--", "   ", "\t", "\r\n", "\r", "\n---\n", "---\n",
      "\n...\n", "a: b\n", "**a**", "*b*", "***", "é", "2", "(", ").", "\u00a0", "\u0301", "😀",
-     "\x00", "t: [a]\n", "d: |\n", "\n: ", "\n~ ", ": ", "~\t", "\n  : ", "> : ", "- : "]),
+     "\x00", "t: [a]\n", "d: |\n", "\n: ", "\n~ ", ": ", "~\t", "\n  : ", "> : ", "- : ", "[^1]", "[^1]: ", "^[", "]", "$", "$$", "$x$", "\n$$\n", "$5"]),
     st.text(max_size=8)),
     max_size=40).map("".join)
 
@@ -105,20 +105,25 @@ TRIGGER_TEXT = st.lists(st.one_of(MD_ATOMS, st.sampled_from(
 @example("Term\n: def\n\nT2\n~ a\n~ b\n")  # definition lists
 @example("- Term\n  : def\n> T\n> : d\n")  # inside a list item and a quote
 @example("1. T\n   ~\tdef\n")  # after a numbered item's indent, a tab after the marker
+@example("A[^1] and ^[inline].\n\n[^1]: note\n    more\n")  # footnotes
+@example("$x^2$ and $$y$$, $5 and $10\n\n$$\na=b\n$$\n")  # math, and money
 def test_parser_shortcuts_change_no_token(text):
     """Front matter split off before parsing, rules switched off for want of their trigger
     character, the inline parser skipped for text without inline syntax or with only simple
     emphasis, options given their defaults: the tokens of a stock markdown-it parser with the
-    definition list and front matter plugins, configured as flashgen's is."""
+    definition list, footnote, math and front matter plugins, configured as flashgen's is."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.deflist import deflist_plugin
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
     from mdit_py_plugins.front_matter.index import _front_matter_rule
 
-    from flashgen.parse import tokens
+    from flashgen.parse import MATH, tokens
 
     stock = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    stock.use(deflist_plugin).use(front_matter_plugin)
+    stock.use(deflist_plugin).use(footnote_plugin).use(front_matter_plugin)
+    stock.use(dollarmath_plugin, **MATH)
     # the plugin's rule also fires inside a list or quote on the note's first line (their
     # first line is line 0 too: "- ---" gives a front matter token among list items); front
     # matter is only ever at the top, where flashgen looks for it

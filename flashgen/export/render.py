@@ -30,6 +30,10 @@ def inline_html(text: Inline, cloze_start: int = 1) -> str:
             out.append(f"<i>{t}</i>")
         elif s.style == "code":
             out.append(f"<code>{t}</code>")
+        elif s.style == "math":  # typeset by Anki's MathJax
+            out.append(f"\\({t}\\)")
+        elif s.style == "display_math":
+            out.append(f"\\[{t}\\]")
         elif s.style == "link":
             href = s.href.strip()
             if href.lower().startswith(SAFE_SCHEMES):
@@ -88,6 +92,8 @@ def inline_text(text: Inline, cloze: str = "show") -> str:
             continue
         if s.style == "cloze":
             out.append({"hide": "_____", "mark": f"[{s.text}]"}.get(cloze, s.text))
+        elif s.style in ("math", "display_math"):  # TeX as written
+            out.append(f"${s.text}$" if s.style == "math" else f"$${s.text}$$")
         else:
             out.append(s.text)
     return "".join(out)
