@@ -727,11 +727,14 @@ _MARKS = re.compile(
     + r"|\{\{c\d+::(.+?)(?:::[^{}]*)?\}\}"
     # an Obsidian comment, %%hidden%%
     + r"|(%%.*?%%)"
-    # an Obsidian #tag, nested ones with /, not all digits (#1 is a number), after a blank
-    + r"|(?<!\S)#([\w/-]*[^\W\d][\w/-]*)(?=[\s.,;:!?)]|$)")
+    # an Obsidian #tag, nested ones with /, not all digits (#1 is a number) and no colour
+    # (#fff, #ff8800), after a blank
+    + r"|(?<!\S)#(?![0-9a-fA-F]{3,4}\b|[0-9a-fA-F]{6}\b|[0-9a-fA-F]{8}\b)"
+    + r"([\w/-]*[^\W\d][\w/-]*)(?=[\s.,;:!?)]|$)")
 """Syntax of other note apps in text tokens: wiki links, highlights, Anki clozes, comments,
 tags."""
-_TAGS_TO_END = re.compile(r"(?:\s+#[\w/-]*[^\W\d][\w/-]*)*\s*$")
+_TAGS_TO_END = re.compile(r"(?:\s+#(?![0-9a-fA-F]{3,4}\b|[0-9a-fA-F]{6}\b|[0-9a-fA-F]{8}\b)"
+                          r"[\w/-]*[^\W\d][\w/-]*)*\s*$")
 
 
 def _marked(text: str) -> bool:
@@ -743,8 +746,8 @@ def _marked_spans(text: str, style: str, href: str, tags: list[str]) -> list[Spa
     """``text`` (a text token's) with its wiki links as the words they show (the shown text,
     else the note's name and heading; an embedded picture becomes an image span), its
     highlights and Anki clozes as strong text, which cards treat as bold (a term to hide),
-    its comments dropped, and its #tags added to ``tags``: a tag at the end of the text is
-    dropped from it, one inside a sentence shows as its word."""
+    its comments dropped, and its #tags added to ``tags``: tags that end the text are
+    dropped from it, one inside a sentence stays as written."""
     out: list[Span] = []
     at = 0
     strong = style if style in ("strong", "link") else "strong"
@@ -756,7 +759,7 @@ def _marked_spans(text: str, style: str, href: str, tags: list[str]) -> list[Spa
         if tag is not None:
             tags.append(tag)
             ends = _TAGS_TO_END.match(text, at) is not None
-            before = before.rstrip() if ends else before + tag
+            before = before.rstrip() if ends else before + m.group(0)
         if before:
             out.append(Span(before, style, href))
         if target is None:

@@ -155,7 +155,7 @@ def test_obsidian_callouts_tasks_tags_comments_and_footnotes():
                 "> [!note]- Key idea\n> Mitosis makes two **identical** cells.\n\n"
                 "- [x] Prophase: chromosomes condense #exam\n"
                 "- [ ] Anaphase: chromatids separate[^1] %%check%%\n"
-                "- C# is #important, not #1 #lang/csharp #2b\n\n"
+                "- C# is #important, not #1 or #fff #lang/csharp #2b\n\n"
                 "%%\na hidden\nparagraph\n%%\n\n[^1]: Pulled by spindle fibres.\n", "o.md")
     assert doc.title == "Mitosis"
     # the note's tags, then those written in it, nested with Anki's ::
@@ -166,7 +166,7 @@ def test_obsidian_callouts_tasks_tags_comments_and_footnotes():
     assert plain(text.text) == "Mitosis makes two identical cells." and text.ref.line == 7
     assert [plain(it.text) for it in points.items] == [
         "Prophase: chromosomes condense", "Anaphase: chromatids separate",
-        "C# is important, not #1"]
+        "C# is #important, not #1 or #fff"]
     # a quote that is no callout, and "[x]" inside a point, stay as written
     quote, = parse("> [x] marks the spot\n", "q.md").blocks
     assert plain(quote.text) == "[x] marks the spot"
