@@ -281,6 +281,9 @@ _COMMENT_BLOCK = re.compile(r"%%(?:(?!%%).)*%%\s*$", re.DOTALL)
 """A paragraph that is an Obsidian comment (it may span lines)."""
 _CALLOUT = re.compile(r"\[!\w[\w-]*\][+-]?[ \t]*")
 """The marker that opens an Obsidian callout (a quote): ``[!note]``, ``[!tip]-``."""
+_DETAILS = re.compile(r"\s*<details\b[^>]*>\s*<summary\b[^>]*>(.*?)</summary>(.*)",
+                      re.DOTALL | re.IGNORECASE)
+"""HTML's disclosure, which notes use to hide an answer: its summary, and what follows."""
 _TASK = re.compile(r"\[[ xX]\][ \t]+")
 """A task list item's box."""
 
@@ -454,6 +457,7 @@ class _Builder:
         self.stack: list[_Open] = []
         self.refs: dict[int, SourceRef] = {}  # one per line: a list item and its text share it
         self.tags: list[str] = []  # #tags written in the text, the note's as in Obsidian
+        self.hidden: tuple[Inline, SourceRef, list[Block]] | None = None  # an open <details>
 
     def ref(self, node: _Node) -> SourceRef:
         where = node.token.map
@@ -471,6 +475,10 @@ class _Builder:
             (self.stack[-1].children if self.stack else self.top).append(done)
 
     def block(self, node: _Node) -> None:
+        if self.hidden is not None or (node.type == "html_block"
+                                       and _DETAILS.match(node.token.content)):
+            self.spoiler(node)
+            return
         if node.type == "heading":
             level = int(node.token.tag[1])
             title = clean_label(plain(self.inline(node.children[0]))) if node.children else ""
@@ -481,10 +489,55 @@ class _Builder:
             self._close_to(level)
             self.stack.append(_Open(title, level, self.ref(node)))
             return
-        for b in self.blocks(node):
-            (self.stack[-1].blocks if self.stack else self.preamble).append(b)
+        self._add(self.blocks(node))
+
+    def _add(self, blocks: list[Block]) -> None:
+        (self.stack[-1].blocks if self.stack else self.preamble).extend(blocks)
+
+    def spoiler(self, node: _Node) -> None:
+        """``<details><summary>Question?</summary> answer </details>``, the answer hidden
+        until opened (on one line, or with Markdown between the tags): a point, its summary,
+        with the answer's points under it, so that a question asks and is answered as a
+        point with sub-points is. A heading or the note's end closes it."""
+        if self.hidden is None:
+            opened = _DETAILS.match(node.token.content)
+            assert opened is not None
+            summary = _html_text(opened.group(1).strip())
+            self.hidden = (summary, self.ref(node), [])
+            rest = opened.group(2)
+        elif node.type == "heading":
+            self._end_spoiler()
+            self.block(node)
+            return
+        elif node.type == "html_block":
+            rest = node.token.content
+        else:
+            self.hidden[2].extend(self.blocks(node))
+            return
+        inside, closed, _ = rest.partition("</details>")
+        answer = _html_text(inside.strip())
+        if answer:
+            self.hidden[2].append(Paragraph(answer, self.ref(node)))
+        if closed:
+            self._end_spoiler()
+
+    def _end_spoiler(self) -> None:
+        if self.hidden is None:
+            return
+        summary, ref, blocks = self.hidden
+        self.hidden = None
+        answer: list[ListItem] = []
+        for b in blocks:
+            if isinstance(b, Paragraph):
+                answer.append(ListItem(b.text, (), b.ref))
+            elif isinstance(b, ListBlock):
+                answer.extend(b.items)
+        kids = (ListBlock(tuple(answer), False, ref),) if answer else ()
+        if has_content(summary) or kids:
+            self._add([ListBlock((ListItem(summary, kids, ref),), False, ref)])
 
     def document(self, meta: dict[str, object], lang: str | None, text: str) -> Document:
+        self._end_spoiler()
         self._close_to(0)
         sections = list(self.top)
         preamble = list(self.preamble)
@@ -798,6 +851,21 @@ class _ImgFinder(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.parts.append(Span(data))
+
+
+def _html_text(raw: str) -> Inline:
+    """The text and images of a piece of HTML, its tags dropped, blanks collapsed."""
+    finder = _ImgFinder()
+    finder.feed(raw)
+    finder.close()
+    parts = [p if p.style else Span(_BLANKS.sub(" ", p.text)) for p in finder.parts]
+    text = "".join(p.text for p in parts if not p.style)
+    if not text.strip():
+        return tuple(p for p in parts if p.style)
+    return tuple(p for p in parts if p.text or p.style)
+
+
+_BLANKS = re.compile(r"\s+")
 
 
 def _html_spans(raw: str, style: str, href: str) -> list[Span]:

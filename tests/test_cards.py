@@ -275,3 +275,22 @@ def test_highlights_and_anki_clozes_in_a_note_make_cloze_cards():
     assert [c.prompt for c in clozes] == ["The capital of France is […].",
                                           "[…] is the capital of Spain."]
     assert [s.text for s in clozes[0].front[0].text if s.style == "cloze"] == ["Paris"]
+
+
+def test_details_hide_answers_that_question_cards_show():
+    text = ("# Cells\n\n## Organelles\n\n- Mitochondria make ATP.\n- Ribosomes make proteins.\n\n"
+            "<details>\n<summary>What makes <b>ATP</b>?</summary>\n\nMitochondria.\n\n"
+            "- in every cell\n\n</details>\n\n"
+            "<details><summary>Where is DNA?</summary>In the <i>nucleus</i>.</details>\n\n"
+            "<details><summary>Left open?</summary>\n\nStill an answer.\n\n## Next\n\n- a\n- b\n")
+    cards = derive(parse(text, "d.md"))
+    qs = {c.prompt: (back_text(c), c.ref.line) for c in cards if c.kind == "question"}
+    assert qs == {"What makes ATP?": ("• Mitochondria.\n• in every cell", 8),
+                  "Where is DNA?": ("• In the nucleus.", 17),
+                  "Left open?": ("• Still an answer.", 19)}
+    # the answers are not points of the section, and no tag shows anywhere
+    sections = {c.prompt: back_text(c) for c in cards if c.kind == "section"}
+    assert sections == {"Cells › Organelles": "• Mitochondria make ATP.\n"
+                                               "• Ribosomes make proteins.",
+                        "Cells › Next": "• a\n• b"}
+    assert not any("<" in c.prompt + back_text(c) for c in cards)
