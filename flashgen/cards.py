@@ -310,7 +310,8 @@ def _term_split(item: ListItem) -> tuple[Inline, Inline] | None:
         return None
     term = text[: found.start()].strip(" \t*_")
     rest = text[found.end():]
-    if (not term or len(term) > MAX_TERM_CHARS or len(term.split()) > MAX_TERM_WORDS
+    if (not term or term.endswith(":") or len(term) > MAX_TERM_CHARS
+            or len(term.split()) > MAX_TERM_WORDS
             or _SENTENCE_MARK.search(term) or not any(c.isalpha() for c in term)
             or not any(c.isalnum() for c in rest)):
         return None

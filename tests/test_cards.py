@@ -221,6 +221,8 @@ def test_glossary_points_make_a_card_per_term():
     # nothing after the separator, or no letter before it
     "- Lead-in:\n  - a\n- Short: ok\n",
     "- 10: ten\n- 20: twenty\n",
+    # Logseq's properties (key:: value) are no terms
+    "- tags:: biology\n- alias:: cells\n",
     # one point alone is no glossary; questions are asked, not defined
     "- Capital: Paris\n",
     "- Q: What is it?\n- Frage: nothing\n",
