@@ -58,6 +58,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
 strings. A note without them is parsed with those rules off: the same tokens (a property
 test compares with a stock parser), and much less time in a vault of plain notes, where
 markdown-it is most of the cost."""
+_NEEDLES = tuple(dict.fromkeys(n for needles in _TRIGGERS.values() for n in needles))
 
 _LINE_TRIGGERS: dict[str, re.Pattern[str]] = {
     # three of one marker with only blanks between and after: ---, * * *, ___
@@ -306,7 +307,8 @@ def may_hold_images(text: str) -> bool:
 def parser_for(body: str) -> MarkdownIt:
     """The parser for ``body`` (a note's text after its front matter, normalised): rules it
     has no trigger for are off."""
-    off = {rule for rule, needles in _TRIGGERS.items() if not any(n in body for n in needles)}
+    found = {n: n in body for n in _NEEDLES}  # each looked for once
+    off = {rule for rule, needles in _TRIGGERS.items() if not any(found[n] for n in needles)}
     lines = "\n" + body
     off.update(rule for rule, shape in _LINE_TRIGGERS.items() if not shape.search(lines))
     return markdown(frozenset(off))
@@ -403,7 +405,7 @@ def _tree(tokens: list[Token]) -> list[_Node]:
 
 def parse(text: str, path: str, *, lang: str | None = None) -> Document:
     """Parse a note's text into a Document. ``path`` is only used for references."""
-    builder = _Builder(path)
+    builder = _Builder(path, _marked if any(m in text for m in _MARKERS) else _tagged)
     env: dict[str, object] = {}
     front, found = tokens(text, env)
     deep = env.get(TOO_DEEP)
@@ -450,8 +452,9 @@ class _Open:
 class _Builder:
     """Turns top-level syntax nodes into blocks and a heading tree."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, marked: Callable[[str], bool]) -> None:
         self.path = path
+        self.marked = marked  # whether a text may hold what _MARKS finds
         self.preamble: list[Block] = []
         self.top: list[Section] = []
         self.stack: list[_Open] = []
@@ -703,14 +706,16 @@ class _Builder:
     # -- inline ---------------------------------------------------------------
 
     def inline(self, node: _Node, line: int = 0) -> Inline:
-        return self.spans(node.token.children or [], line)
+        tokens = node.token.children or []
+        if len(tokens) == 1 and tokens[0].type == "text":
+            content = tokens[0].content  # most points: one plain run
+            if not self.marked(content):
+                return (Span(content),) if content else ()
+        return self.spans(tokens, line)
 
     def spans(self, tokens: list[Token], line: int = 0) -> Inline:
         """The spans of an inline token's children (``line``: where images are)."""
-        if len(tokens) == 1 and tokens[0].type == "text" and not _marked(tokens[0].content):
-            content = tokens[0].content  # most points: one plain run
-            return (Span(content),) if content else ()
-        spans = _spans(tokens, self.tags)
+        spans = _spans(tokens, self.tags, self.marked)
         if line:
             spans = [Span(s.text, s.style, s.href, line) if s.style == "image" else s
                      for s in spans]
@@ -726,7 +731,7 @@ class _Builder:
         return tuple(merged)
 
 
-def _spans(tokens: list[Token], tags: list[str]) -> list[Span]:
+def _spans(tokens: list[Token], tags: list[str], marked: Callable[[str], bool]) -> list[Span]:
     """Styled runs of an inline token's children. Styles nest: the outermost emphasis wins,
     except that strong beats em; a link keeps the style around it and its own target. The
     #tags found are added to ``tags``."""
@@ -736,7 +741,7 @@ def _spans(tokens: list[Token], tags: list[str]) -> list[Span]:
         style, href = stack[-1]
         kind = token.type
         if kind == "text":
-            if _marked(token.content):
+            if marked(token.content):
                 out.extend(_marked_spans(token.content, style, href, tags))
             else:
                 out.append(Span(token.content, style, href))
@@ -790,9 +795,19 @@ _TAGS_TO_END = re.compile(r"(?:\s+#(?![0-9a-fA-F]{3,4}\b|[0-9a-fA-F]{6}\b|[0-9a-
                           r"[\w/-]*[^\W\d][\w/-]*)*\s*$")
 
 
+_MARKERS = ("[[", "==", "{{", "%%")
+"""What ``_MARKS`` finds starts with one of these or with ``#``."""
+
+
 def _marked(text: str) -> bool:
-    """True when ``text`` may hold what ``_MARKS`` finds (checked without the pattern)."""
-    return "[[" in text or "==" in text or "{{" in text or "%%" in text or "#" in text
+    """True when ``text`` may hold what ``_MARKS`` finds."""
+    return "#" in text or "[[" in text or "==" in text or "{{" in text or "%%" in text
+
+
+def _tagged(text: str) -> bool:
+    """``_marked`` for the texts of a note that holds none of ``_MARKERS`` (most notes):
+    one scan for a character instead of five."""
+    return "#" in text
 
 
 def _marked_spans(text: str, style: str, href: str, tags: list[str]) -> list[Span]:
