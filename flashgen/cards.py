@@ -321,7 +321,8 @@ def _term_split(item: ListItem) -> tuple[Inline, Inline] | None:
 def glossary(block: ListBlock, note: Note) -> list[tuple[ListItem, Inline, Inline]] | None:
     """The terms of a definition list, or of a list of two or more points that are all
     ``term: definition``; else None (a list where only some points have a label is a list
-    of points). Questions among the points are not terms (``Q: …`` is asked)."""
+    of points, and a list of links is a reading list). Questions among the points are not
+    terms (``Q: …`` is asked)."""
     terms = []
     for it in block.items:
         if not has_content(it.text):
@@ -334,7 +335,9 @@ def glossary(block: ListBlock, note: Note) -> list[tuple[ListItem, Inline, Inlin
         if not it.term and note.asks(it):
             continue
         terms.append((it, *split))
-    return terms if len(terms) >= 2 or (terms and terms[0][0].term) else None
+    if not (len(terms) >= 2 or (terms and terms[0][0].term)) or _is_link_list(block):
+        return None  # most lists are no glossary: known at their first point, before this
+    return terms
 
 
 def term_cards(note: Note) -> Iterator[Card]:
@@ -343,10 +346,7 @@ def term_cards(note: Note) -> Iterator[Card]:
     for path, b in note.study_blocks():
         if not isinstance(b, ListBlock):
             continue
-        terms = glossary(b, note)
-        if not terms or _is_link_list(b):  # most lists are no glossary: known at their start
-            continue
-        for item, term, definition in terms:
+        for item, term, definition in glossary(b, note) or ():
             back: Body = (Text(definition),)
             if item.children:
                 back += (Points(tuple(_to_point(k) for lst in item.children

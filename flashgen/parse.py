@@ -81,8 +81,9 @@ _OPTIONAL = ("tasklists", "inline_definitions", "alerts", "store_labels",
 
 @cache
 def markdown(off: frozenset[str] = frozenset()) -> MarkdownIt:
-    """The configured parser: CommonMark + tables + strikethrough + definition lists and
-    footnotes (mdit-py-plugins', Pandoc's syntax), with the rules in ``off`` switched off.
+    """The configured parser: CommonMark + tables + strikethrough + definition lists,
+    footnotes and TeX math (mdit-py-plugins', Pandoc's syntax), with the rules in ``off``
+    switched off.
     (Text reaches it through ``tokens``, normalised and with its front matter split off.)"""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.deflist import deflist_plugin

@@ -223,6 +223,8 @@ def test_glossary_points_make_a_card_per_term():
     "- 10: ten\n- 20: twenty\n",
     # Logseq's properties (key:: value) are no terms
     "- tags:: biology\n- alias:: cells\n",
+    # a reading list of linked names is no glossary
+    "- [Course](https://x.org): free\n- [Docs](https://y.org): reference\n",
     # one point alone is no glossary; questions are asked, not defined
     "- Capital: Paris\n",
     "- Q: What is it?\n- Frage: nothing\n",

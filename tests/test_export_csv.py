@@ -80,3 +80,13 @@ def test_plain_csv_cells_never_start_a_formula(tmp_path):
     assert all(r[3] == "'@risk" for r in rows)
     cells = [c for r in rows for c in (r[0], r[1], r[3], r[4])]
     assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
+
+
+def test_math_is_tex_for_anki_and_as_written_on_paper(tmp_path):
+    note = tmp_path / "m.md"
+    note.write_text("## Circles\n\n- Area: $\\pi r^2$\n- Cost: $5\n", encoding="utf-8")
+    build_formats(note, tmp_path / "anki", "csv")
+    assert "<li>Area: \\(\\pi r^2\\)</li>" in (tmp_path / "anki" / "m.csv").read_text()
+    build_formats(note, tmp_path / "plain", "csv", csv_style="plain")
+    rows = list(csv.reader((tmp_path / "plain" / "m.csv").open(encoding="utf-8")))
+    assert rows[1][1] == "• Area: $\\pi r^2$\n• Cost: $5"

@@ -118,6 +118,10 @@ def test_pick_answers_asks_glossary_terms_by_their_definitions():
     assert [(r.answer, r.source_kind) for r in requests] == [
         ("Inflation", "cloze"), ("Deflation", "term"), ("Bread", "table")]
     assert requests[1].context == "Deflation: a general fall in prices"
+    # a reading list is never asked about, even when written as names and descriptions
+    links = parse("## Tools\n\n- [Course](https://x.org): free\n"
+                  "- [Docs](https://y.org): reference\n", "r.md")
+    assert pick_answers(links, 10) == []
 
 
 def test_none_backend_and_unknown_backend():
