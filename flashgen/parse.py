@@ -710,9 +710,9 @@ class _Builder:
         tokens = node.token.children or []
         if len(tokens) == 1 and tokens[0].type == "text":
             content = tokens[0].content  # most points: one plain run
-            if not self.marked(content):
+            if not self.marked(content) and "^" not in content:
                 return (Span(content),) if content else ()
-        return self.spans(tokens, line)
+        return _trim_end(self.spans(tokens, line))
 
     def spans(self, tokens: list[Token], line: int = 0) -> Inline:
         """The spans of an inline token's children (``line``: where images are)."""
@@ -730,6 +730,27 @@ class _Builder:
             else:
                 merged.append(s)
         return tuple(merged)
+
+
+_BLOCK_ID = re.compile(r"(?:^|\s+)\^[A-Za-z0-9-]+\s*$")
+"""An Obsidian block ID, ``^id`` at the end of a paragraph or point (what links to it use)."""
+
+
+def _trim_end(text: Inline) -> Inline:
+    """``text`` without a block ID or blanks at its end (what a dropped comment or tag
+    leaves)."""
+    last = text[-1] if text else None
+    if last is None or last.style:
+        return text
+    kept = last.text
+    if "^" in kept:
+        found = _BLOCK_ID.search(kept)
+        if found is not None:
+            kept = kept[:found.start()]
+    kept = kept.rstrip()
+    if kept == last.text:
+        return text
+    return (*text[:-1], Span(kept, last.style, last.href)) if kept else text[:-1]
 
 
 def _spans(tokens: list[Token], tags: list[str], marked: Callable[[str], bool]) -> list[Span]:
@@ -884,9 +905,19 @@ def _html_text(raw: str) -> Inline:
 _BLANKS = re.compile(r"\s+")
 
 
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+"""An HTML comment: hidden wherever the note is shown (a writer's to-do, the review dates
+that Obsidian's Spaced Repetition plugin writes after a card, ``<!--SR:!2024-05-01,3,250-->``);
+one left open runs to the end of the HTML."""
+
+
 def _html_spans(raw: str, style: str, href: str) -> list[Span]:
     """Raw HTML stays visible text, except that HTML holding images becomes its images and
-    its text (never live markup either way)."""
+    its text (never live markup either way), and comments are dropped."""
+    if "<!--" in raw:
+        raw = _HTML_COMMENT.sub("", raw)
+        if not raw.strip():
+            return []
     finder = _ImgFinder()
     finder.feed(raw)
     finder.close()

@@ -79,6 +79,21 @@ def test_links_and_html_are_text():
     assert "<script>alert(1)</script>" in plain(spans)
 
 
+def test_html_comments_and_block_ids_are_not_text():
+    doc = parse("<!-- TODO: a diagram\nof the cell -->\n\n"
+                "- The **nucleus** holds DNA <!-- check -->\n"
+                "- Ribosomes make proteins ^ribo-1\n\n"
+                "ATP stores energy<!--SR:!2024-05-01,3,250-->\n\n"
+                "| a | b |\n|---|---|\n| 1 | 2 |\n\n^table-id\n\n"
+                "Exponents: 2 ^ 3, x^2\n\n<!-- a comment left open\n\nruns to the end\n", "c.md")
+    points, atp, table, maths = doc.blocks
+    assert [plain(it.text) for it in points.items] == [
+        "The nucleus holds DNA", "Ribosomes make proteins"]
+    assert points.items[0].text[-1] == Span(" holds DNA")
+    assert plain(atp.text) == "ATP stores energy" and table.rows == (((Span("1"),), (Span("2"),)),)
+    assert plain(maths.text) == "Exponents: 2 ^ 3, x^2"
+
+
 def _items(blocks) -> list[str]:
     out = []
     for b in blocks:
