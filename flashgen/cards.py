@@ -34,6 +34,7 @@ from flashgen.model import (
     Span,
     Table,
     Text,
+    cut,
     has_content,
     plain,
     value,
@@ -117,8 +118,10 @@ class Note:
         return tuple(_section_cards(self))
 
     def asks(self, item: ListItem) -> bool:
-        """True when a list item is a question (ends in `?`, or a `**Q:**` pair)."""
-        return _is_question(plain(item.text)) or _qa_pair(item.text, self) is not None
+        """True when a list item is a question (ends in `?`, or a `**Q:**` pair) or a
+        flashcard written out."""
+        return (bool(item.card) or _is_question(plain(item.text))
+                or _qa_pair(item.text, self) is not None)
 
     def heading_path(self, path: tuple[str, ...]) -> str:
         """``parent › heading``; the note's title is the parent of a top-level section."""
@@ -185,7 +188,7 @@ def section_cards(note: Note) -> Iterator[Card]:
 def _section_cards(note: Note) -> Iterator[Card]:
     doc = note.doc
     groups = [(p.path, p.section.blocks, p.section.ref) for p in note.places
-              if not (p.resource or p.quiz)]
+              if not (p.resource or p.quiz or p.section.card)]
     if doc.blocks and not (_has_word(doc.title, note._resource_words)
                            or _has_word(doc.title, note._quiz_words)):
         # the points before any section heading (a note that is a title and a list) are the
@@ -276,28 +279,6 @@ MAX_TERM_WORDS = 6
 MAX_TERM_CHARS = 60
 
 
-def _cut(text: Inline, start: int, stop: int | None = None) -> Inline:
-    """The spans of ``text`` between two offsets of its plain text, styles kept (an image,
-    which has no plain text, goes with what follows it), whitespace trimmed at the ends."""
-    out: list[Span] = []
-    at = 0
-    for s in text:
-        if s.style == "image":
-            if at >= start and (stop is None or at < stop):
-                out.append(s)
-            continue
-        end = at + len(s.text)
-        lo, hi = max(start, at), end if stop is None else min(stop, end)
-        if lo < hi:
-            out.append(Span(s.text[lo - at:hi - at], s.style, s.href, s.line))
-        at = end
-    if out and out[0].style != "image":
-        out[0] = Span(out[0].text.lstrip(), out[0].style, out[0].href, out[0].line)
-    if out and out[-1].style != "image":
-        out[-1] = Span(out[-1].text.rstrip(), out[-1].style, out[-1].href, out[-1].line)
-    return tuple(s for s in out if s.text or s.style == "image")
-
-
 def _term_split(item: ListItem) -> tuple[Inline, Inline] | None:
     """``(term, definition)`` of a point written ``term: definition`` (or with a dash, ``=``
     or an arrow), where the term is a short name (a few words, no sentence in it); else
@@ -315,7 +296,7 @@ def _term_split(item: ListItem) -> tuple[Inline, Inline] | None:
             or _SENTENCE_MARK.search(term) or not any(c.isalpha() for c in term)
             or not any(c.isalnum() for c in rest)):
         return None
-    return _cut(item.text, 0, found.start()), _cut(item.text, found.end())
+    return cut(item.text, 0, found.start()), cut(item.text, found.end())
 
 
 def glossary(block: ListBlock, note: Note) -> list[tuple[ListItem, Inline, Inline]] | None:
@@ -354,6 +335,65 @@ def term_cards(note: Note) -> Iterator[Card]:
             reverse = ((Text(definition),), (Text(term),)) if note.reverse else None
             yield note.card("term", collapse(plain(term)), (Text(term),), back, path, item.ref,
                             reverse=reverse)
+
+
+def _answer(lists: tuple[ListBlock, ...]) -> Body:
+    """A flashcard's back from the points under its front: one point as text, more as
+    points."""
+    items = [it for lst in lists for it in lst.items]
+    if len(items) == 1 and not items[0].children:
+        return (Text(items[0].text),)
+    return (Points(tuple(_to_point(it) for it in items), len(lists) == 1 and lists[0].ordered),)
+
+
+def _blocks_body(blocks: tuple[Block, ...]) -> Body:
+    """Blocks as a card shows them: paragraphs as text, lists and table rows as points."""
+    parts: list[Text | Points] = []
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            parts.append(Text(b.text))
+        elif isinstance(b, ListBlock):
+            parts.append(Points(tuple(_to_point(it) for it in b.items), b.ordered))
+        elif b.rows:
+            parts.append(Points(tuple(_row_point(r) for r in b.rows if plain(r[0]))))
+    return tuple(parts)
+
+
+def flashcard_cards(note: Note) -> Iterator[Card]:
+    """Flashcards the note writes out (``front::back``, ``?`` between front and back, a point
+    or heading tagged ``#card``, as flashcard apps have them; see ``parse``), wherever they
+    are: the front as written, the back its answer; ``:::``, ``??`` and ``#card-reverse``
+    add the reverse card."""
+
+    def card(front: Inline, back: Body, ways: int, path: tuple[str, ...],
+             ref: SourceRef) -> Card | None:
+        prompt = collapse(plain(front)) or " ".join(s.href for s in front if s.style == "image")
+        if not prompt or not back:
+            return None
+        reverse = (back, (Text(front),)) if ways == 2 else None
+        return note.card("flashcard", prompt, (Text(front),), back, path, ref, reverse=reverse)
+
+    def from_items(items: Iterable[ListItem], path: tuple[str, ...]) -> Iterator[Card]:
+        for it in items:
+            if it.card:
+                made = card(it.text, _answer(it.children), it.card, path, it.ref)
+                if made is not None:
+                    yield made
+                continue
+            for lst in it.children:
+                yield from from_items(lst.items, path)
+
+    places = [((), note.doc.blocks, None), *((p.path, p.section.blocks, p.section)
+                                             for p in note.places)]
+    for path, blocks, section in places:
+        if section is not None and section.card:
+            made = card(_span_text(section.title), _blocks_body(blocks), section.card,
+                        path[:-1], section.ref)
+            if made is not None:
+                yield made
+        for b in blocks:
+            if isinstance(b, ListBlock):
+                yield from from_items(b.items, path)
 
 
 def mcq_cards(note: Note) -> Iterator[Card]:
@@ -479,9 +519,9 @@ def _answer_label(text: Inline, note: Note) -> Inline | None:
 def _split_inline_answer(item: ListItem) -> tuple[str, Inline]:
     """``What is X? It is Y`` -> ("What is X?", "It is Y")."""
     text = plain(item.text)
-    cut = max(text.rfind("?"), text.rfind("？"))
-    question = collapse(text[: cut + 1])
-    rest = _ANSWER_SPLIT.sub("", text[cut + 1 :], count=1).strip()
+    mark = max(text.rfind("?"), text.rfind("？"))
+    question = collapse(text[: mark + 1])
+    rest = _ANSWER_SPLIT.sub("", text[mark + 1 :], count=1).strip()
     return question, (_span_text(rest) if rest else ())
 
 
@@ -533,6 +573,8 @@ def question_cards(note: Note) -> Iterator[Card]:
         if not isinstance(b, ListBlock) or _is_link_list(b):
             continue
         for item in b.items:
+            if item.card:
+                continue  # the flashcard rule's
             text = plain(item.text)
             pair = _qa_pair(item.text, note)
             if pair is not None:
@@ -724,6 +766,8 @@ def cloze_cards(note: Note) -> Iterator[Card]:
 
     def from_items(items: Iterable[ListItem], parent: str, path: tuple[str, ...]):
         for it in items:
+            if it.card:
+                continue  # a flashcard written out is the writer's card already
             yield from from_inline(it.text, parent, path, it.ref)
             for lst in it.children:
                 yield from from_items(lst.items, plain(it.text), path)
@@ -741,6 +785,7 @@ RULES: list[tuple[str, Callable[[Note], Iterable[Card]]]] = [
     ("list", list_cards),
     ("table", table_cards),
     ("term", term_cards),
+    ("flashcard", flashcard_cards),
     ("question", question_cards),
     ("cloze", cloze_cards),
     ("mcq", mcq_cards),

@@ -99,6 +99,28 @@ def has_content(inline: Inline) -> bool:
     return any(s.style == "image" or s.text.strip() for s in inline)
 
 
+def cut(text: Inline, start: int, stop: int | None = None) -> Inline:
+    """The spans of ``text`` between two offsets of its plain text, styles kept (an image,
+    which has no plain text, goes with what follows it), whitespace trimmed at the ends."""
+    out: list[Span] = []
+    at = 0
+    for s in text:
+        if s.style == "image":
+            if at >= start and (stop is None or at < stop):
+                out.append(s)
+            continue
+        end = at + len(s.text)
+        lo, hi = max(start, at), end if stop is None else min(stop, end)
+        if lo < hi:
+            out.append(Span(s.text[lo - at:hi - at], s.style, s.href, s.line))
+        at = end
+    if out and out[0].style != "image":
+        out[0] = Span(out[0].text.lstrip(), out[0].style, out[0].href, out[0].line)
+    if out and out[-1].style != "image":
+        out[-1] = Span(out[-1].text.rstrip(), out[-1].style, out[-1].href, out[-1].line)
+    return tuple(s for s in out if s.text or s.style == "image")
+
+
 @value
 class Paragraph:
     """A paragraph of text."""
@@ -122,6 +144,9 @@ class ListItem:
     term: Inline = ()
     """In a definition list (``Term`` then ``: definition``), the term: ``text`` then holds
     the term, a ``": "`` span and the definition."""
+    card: int = 0
+    """Written as a flashcard (``front::back``, a point tagged ``#card``, ...): 1, ``text``
+    is its front and ``children`` its back; 2, the same and a reverse card; 0, a point."""
 
 
 @value
@@ -167,6 +192,9 @@ class Section:
     """Sub-sections, in order."""
     ref: SourceRef
     """Where the heading is."""
+    card: int = 0
+    """A heading tagged ``#card`` (``#card-reverse``: 2) is a flashcard's front, its
+    ``blocks`` the back; 0 for other headings."""
 
 
 @value
@@ -243,7 +271,8 @@ class Card:
     """One study item (one Anki note)."""
 
     kind: str
-    """The rule that made it: section, list, table, term, question, cloze, mcq, generated."""
+    """The rule that made it: section, list, table, term, flashcard,
+    question, cloze, mcq, generated."""
     prompt: str
     """Plain text that identifies the card in its deck; the GUID is made from it."""
     front: Body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from flashgen.model import (
     SourceRef,
     Span,
     Table,
+    cut,
     has_content,
     plain,
 )
@@ -443,11 +445,13 @@ class _Open:
     title: str
     level: int
     ref: SourceRef
+    card: int = 0
     blocks: list[Block] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
 
     def close(self) -> Section:
-        return Section(self.title, self.level, tuple(self.blocks), tuple(self.children), self.ref)
+        return Section(self.title, self.level, tuple(self.blocks), tuple(self.children), self.ref,
+                       self.card)
 
 
 class _Builder:
@@ -462,10 +466,15 @@ class _Builder:
         self.refs: dict[int, SourceRef] = {}  # one per line: a list item and its text share it
         self.tags: list[str] = []  # #tags written in the text, the note's as in Obsidian
         self.hidden: tuple[Inline, SourceRef, list[Block]] | None = None  # an open <details>
+        # a flashcard's front whose answer may be the list on the next line: the front, where
+        # it is, 1 or 2 (a reverse card too), and the line (0-based) the list must start on
+        self.asking: tuple[Inline, SourceRef, int, int] | None = None
 
     def ref(self, node: _Node) -> SourceRef:
         where = node.token.map
-        line = (where[0] + 1) if where else 1
+        return self.line_ref((where[0] + 1) if where else 1)
+
+    def line_ref(self, line: int) -> SourceRef:
         ref = self.refs.get(line)
         if ref is None:
             ref = self.refs[line] = SourceRef(self.path, line)
@@ -479,19 +488,26 @@ class _Builder:
             (self.stack[-1].children if self.stack else self.top).append(done)
 
     def block(self, node: _Node) -> None:
+        if self.asking is not None and self._answers(node):
+            return
         if self.hidden is not None or (node.type == "html_block"
                                        and _DETAILS.match(node.token.content)):
             self.spoiler(node)
             return
         if node.type == "heading":
             level = int(node.token.tag[1])
+            found = len(self.tags)
             title = clean_label(plain(self.inline(node.children[0]))) if node.children else ""
             if not title:
                 log.warning("%s: heading without text; its content joins the section above",
                             self.ref(node))
                 return
             self._close_to(level)
-            self.stack.append(_Open(title, level, self.ref(node)))
+            self.stack.append(_Open(title, level, self.ref(node), self._card_marker(found, title)))
+            return
+        if node.type == "paragraph" and node.children and _may_hold_cards(
+                node.children[0].token.content):
+            self._add(self.card_lines(node, top=True))
             return
         self._add(self.blocks(node))
 
@@ -540,7 +556,152 @@ class _Builder:
         if has_content(summary) or kids:
             self._add([ListBlock((ListItem(summary, kids, ref),), False, ref)])
 
+    # -- flashcards written out ----------------------------------------------
+
+    def lines(self, node: _Node) -> list[tuple[Inline, SourceRef, int]]:
+        """A paragraph's lines: each one's spans, where it is, and the card marker it ends
+        with (``_card_marker``). Property lines (``key:: value``, as Logseq and Dataview
+        write them) are left out; ``tags:: a, b`` gives the note tags."""
+        tokens = node.children[0].token.children or []
+        parts: list[list[Token]] = [[]]
+        for t in tokens:
+            if t.type in ("softbreak", "hardbreak"):
+                parts.append([])
+            else:
+                parts[-1].append(t)
+        first = self.ref(node).line
+        out = []
+        for i, part in enumerate(parts):
+            found = len(self.tags)
+            spans = _trim_end(self.spans(part, first + i))
+            text = plain(spans)
+            if spans and not spans[0].style:
+                prop = _PROPERTY.match(text)
+                if prop is not None:
+                    if prop.group(1) == "tags":
+                        self.tags.extend(t.strip().lstrip("#") for t in prop.group(2).split(","))
+                    continue
+            marker = self._card_marker(found, text)
+            if spans or marker:
+                out.append((spans, self.line_ref(first + i), marker))
+        return out
+
+    def _card_marker(self, found: int, text: str) -> int:
+        """1 when the text just read (its tags are those from ``found`` on) ended with the tag
+        ``#card`` (Logseq's and Obsidian's Flashcards plugin's mark of a flashcard), 2 for
+        ``#card-reverse`` or ``#card/reverse`` (a reverse card too), else 0. Such a tag is no
+        tag of the note."""
+        new = self.tags[found:]
+        if not new or not any(t in _CARD_TAGS for t in new):
+            return 0
+        ways = 0
+        for tag in new:
+            if tag in _CARD_TAGS and "#" + tag not in text:  # it ended the text
+                ways = max(ways, _CARD_TAGS[tag])
+                self.tags.remove(tag)
+        return ways
+
+    def card_lines(self, node: _Node, top: bool) -> list[Block]:
+        """A paragraph that may hold flashcards: its lines of text as paragraphs, its cards
+        as lists of card points (front, and the back under it). Cards are written as
+
+        - ``front::back``, or ``front:::back`` for a card and its reverse (Obsidian's Spaced
+          Repetition and Flashcards plugins);
+        - the front's lines, a line ``?`` (``??``: and its reverse), then the back's lines;
+        - a line ending with ``#card`` (``#card-reverse``), then the back's lines.
+
+        A front whose back is not in the paragraph takes the list that starts on the next
+        line (``top``: the paragraph is not inside a quote), else it stays text."""
+        pieces: list[tuple[Inline, SourceRef] | ListItem] = []
+        lines = self.lines(node)
+        for i, (spans, ref, marker) in enumerate(lines):
+            ways = _MULTILINE.get(plain(spans), 0) if len(spans) == 1 and not spans[0].style else 0
+            if ways or marker:
+                if marker:
+                    front = spans
+                else:
+                    asked: list[tuple[Inline, SourceRef]] = []
+                    while pieces and isinstance(last := pieces[-1], tuple):
+                        asked.insert(0, last)
+                        pieces.pop()
+                    if not asked:  # a "?" with nothing before it is text
+                        pieces.append((spans, ref))
+                        continue
+                    front, ref = _joined([a[0] for a in asked]), asked[0][1]
+                back = _joined([line[0] for line in lines[i + 1:]])
+                if back:
+                    pieces.append(ListItem(front, (ListBlock((ListItem(back, (), ref),), False,
+                                                             ref),), ref, card=marker or ways))
+                elif top and node.token.map:
+                    self.asking = (front, ref, marker or ways, node.token.map[1])
+                else:
+                    self._no_answer(front, ref, pieces)
+                break
+            split = _split_card(spans)
+            if split is None:
+                pieces.append((spans, ref))
+                continue
+            front, back, ways = split
+            pieces.append(ListItem(front, (ListBlock((ListItem(back, (), ref),), False, ref),),
+                                   ref, card=ways))
+        out: list[Block] = []
+        for is_card, group in itertools.groupby(pieces, lambda p: isinstance(p, ListItem)):
+            if is_card:
+                cards = tuple(p for p in group if isinstance(p, ListItem))
+                out.append(ListBlock(cards, False, cards[0].ref))
+            else:
+                texts = [p for p in group if isinstance(p, tuple)]
+                out.append(Paragraph(_joined([t[0] for t in texts]), texts[0][1]))
+        return out
+
+    def card_item(self, node: _Node) -> tuple[Inline, Inline, int]:
+        """A list item's first paragraph, which may make the item a flashcard: its text (the
+        card's front), the back written in it, and 1 or 2 (``ListItem.card``; 0: no card)."""
+        lines = self.lines(node)
+        if not lines:
+            return (), (), 0
+        spans, _, marker = lines[0]
+        rest = [line[0] for line in lines[1:]]
+        split = None if marker else _split_card(spans)
+        if split is not None:
+            front, back, ways = split
+            return front, _joined([back, *rest]), ways
+        if marker:
+            return spans, _joined(rest), marker
+        return _joined([spans, *rest]), (), 0
+
+    def _answers(self, node: _Node) -> bool:
+        """Whether ``node`` is the list that answers the flashcard front before it (it is
+        then added as the card's back); else that front is text."""
+        assert self.asking is not None
+        front, ref, ways, line = self.asking
+        self.asking = None
+        if node.type in ("bullet_list", "ordered_list") and node.token.map \
+                and node.token.map[0] == line:
+            answer = self.list_block(node)
+            self._add([ListBlock((ListItem(front, (answer,), ref, card=ways),), False, ref)])
+            return True
+        self._no_answer(front, ref)
+        return False
+
+    def _unanswered(self) -> None:
+        if self.asking is not None:
+            front, ref, _, _ = self.asking
+            self.asking = None
+            self._no_answer(front, ref)
+
+    def _no_answer(self, front: Inline, ref: SourceRef,
+                   pieces: list[tuple[Inline, SourceRef] | ListItem] | None = None) -> None:
+        """A flashcard's front with no back: kept as text, with a warning."""
+        log.warning("%s: flashcard %r has no answer (nothing after its \"?\" or #card line); "
+                    "kept as text", ref, collapse(plain(front)))
+        if pieces is None:
+            self._add([Paragraph(front, ref)])
+        else:
+            pieces.append((front, ref))
+
     def document(self, meta: dict[str, object], lang: str | None, text: str) -> Document:
+        self._unanswered()
         self._end_spoiler()
         self._close_to(0)
         sections = list(self.top)
@@ -577,6 +738,8 @@ class _Builder:
         if kind == "paragraph":
             if not node.children or _COMMENT_BLOCK.match(node.children[0].token.content):
                 return []  # an Obsidian comment is for the writer alone
+            if _may_hold_cards(node.children[0].token.content):
+                return self.card_lines(node, top=False)
             text = self.inline(node.children[0], self.ref(node).line)
             return [Paragraph(text, self.ref(node))] if has_content(text) else []
         if kind in ("bullet_list", "ordered_list"):
@@ -626,15 +789,35 @@ class _Builder:
         return out
 
     def list_block(self, node: _Node) -> ListBlock:
-        items = [ListItem(*self.item(item), self.ref(item)) for item in node.children]
+        items = []
+        for child in node.children:
+            card: list[int] = []
+            text, lists = self.item(child, card)
+            ref = self.ref(child)
+            items.append(ListItem(text, lists, ref, card=card[0]) if card else
+                         ListItem(text, lists, ref))
         return ListBlock(tuple(items), node.type == "ordered_list", self.ref(node))
 
-    def item(self, node: _Node) -> tuple[Inline, tuple[ListBlock, ...]]:
-        """A list item's (or a definition's) text, its paragraphs joined, and its lists."""
+    def item(self, node: _Node, card: list[int] | None = None
+             ) -> tuple[Inline, tuple[ListBlock, ...]]:
+        """A list item's (or a definition's) text, its paragraphs joined, and its lists.
+        When the item is written as a flashcard, ``card`` (if given) gets 1 or 2
+        (``ListItem.card``), the text is the card's front and the lists its back."""
         texts: list[Inline] = []
         children: list[ListBlock] = []
         for child in node.children:
             if child.type == "paragraph" and child.children:
+                if (card is not None and not texts
+                        and _may_hold_cards(child.children[0].token.content)):
+                    front, back, ways = self.card_item(child)
+                    if ways:
+                        card.append(ways)
+                        if back:
+                            ref = self.ref(child)
+                            children.append(ListBlock((ListItem(back, (), ref),), False, ref))
+                    if front:
+                        texts.append(front)
+                    continue
                 texts.append(self.inline(child.children[0], self.ref(child).line))
             elif child.type in ("bullet_list", "ordered_list"):
                 children.append(self.list_block(child))
@@ -642,11 +825,11 @@ class _Builder:
                 for b in self.blocks(child):
                     if isinstance(b, Paragraph):
                         texts.append(b.text)
-        joined: list[Span] = []
-        for i, t in enumerate(texts):
-            if i:
-                joined.append(Span(" "))
-            joined.extend(t)
+        if card and not children:
+            log.warning("%s: flashcard %r has no answer (a line after it, or points under it); "
+                        "kept as a point", self.ref(node), collapse(plain(_joined(texts))))
+            card.clear()
+        joined = list(_joined(texts))
         if joined and not joined[0].style and joined[0].text.startswith("["):
             task = _TASK.match(joined[0].text)  # a task list's box: [ ] or [x]
             if task is not None:
@@ -732,6 +915,81 @@ class _Builder:
         return tuple(merged)
 
 
+def _may_hold_cards(content: str) -> bool:
+    """Whether a paragraph's source may hold a flashcard written out, or a property line."""
+    return "::" in content or "#card" in content or "\n?" in content
+
+
+_CARD_SEPARATOR = re.compile(r"(?<!:):{2,3}(?!:)")
+"""Between a flashcard's front and back on one line: ``::``, or ``:::`` for a reverse card."""
+_MULTILINE = {"?": 1, "??": 2}
+"""A line between a flashcard's front and back (Obsidian's Spaced Repetition plugin)."""
+_CARD_TAGS = {"card": 1, "card-reverse": 2, "card/reverse": 2}
+"""Tags that make the line they end a flashcard's front."""
+_PROPERTY = re.compile(r"([a-z][a-z0-9_-]*)::[ \t]+(.*)", re.DOTALL)
+"""A property line, ``key:: value`` (Logseq's, Dataview's): a lower-case key, no blank
+before the colons, one after."""
+
+
+def _split_card(line: Inline) -> tuple[Inline, Inline, int] | None:
+    """``(front, back, 1)`` of a line ``front::back`` (2: ``front:::back``), styles kept;
+    None for other lines, and for a line with more than one separator (``a::b::c``) or with
+    nothing on one side. Colons in code, links and math are not separators."""
+    found: list[tuple[int, int]] = []
+    at = 0
+    for s in line:
+        if s.style == "image":
+            continue
+        if s.style in ("", "strong", "em") and "::" in s.text:
+            found.extend((at + m.start(), at + m.end()) for m in _CARD_SEPARATOR.finditer(s.text))
+        at += len(s.text)
+    if len(found) != 1:
+        return None
+    start, end = found[0]
+    if end - start == 2 and _code_like(plain(line), start, end):
+        return None
+    front, back = cut(line, 0, start), cut(line, end)
+    if not (has_content(front) and has_content(back)):
+        return None
+    return front, back, end - start - 1
+
+
+_NAME = re.compile(r"[A-Za-z_]\w*")
+_NAME_BEFORE = re.compile(r"(?<![\w.])[A-Za-z_]\w*$")
+
+
+def _code_like(text: str, start: int, end: int) -> bool:
+    """Whether the ``::`` at ``text[start:end]`` joins two names as code does rather than a
+    front and a back: glued to names on both sides, and the second is called or generic
+    (``Foo::bar()``, ``Vec::<u8>``), or is lower-case in the middle of a sentence
+    (``Use std::vector for arrays.``)."""
+    left = _NAME_BEFORE.search(text, 0, start)
+    right = _NAME.match(text, end)
+    if left is None or right is None:
+        return False
+    if text[right.end():right.end() + 1] in ("(", "<", "!"):
+        return True
+    back = text[end:].rstrip()
+    return (right.group()[0].islower() and left.start() > 0 and " " in back
+            and back.endswith("."))
+
+
+def _joined(texts: list[Inline]) -> Inline:
+    """Texts (lines, paragraphs) as one, a blank between each two (plain runs that meet are
+    one run, as in a paragraph's spans)."""
+    out: list[Span] = []
+    for t in texts:
+        if not t:
+            continue
+        for s in ((Span(" "), *t) if out else t):
+            last = out[-1] if out else None
+            if last is not None and not last.style and not s.style:
+                out[-1] = Span(last.text + s.text)
+            else:
+                out.append(s)
+    return tuple(out)
+
+
 _BLOCK_ID = re.compile(r"(?:^|\s+)\^[A-Za-z0-9-]+\s*$")
 """An Obsidian block ID, ``^id`` at the end of a paragraph or point (what links to it use)."""
 
@@ -803,8 +1061,9 @@ _MARKS = re.compile(
     _WIKI_LINK.pattern
     # Obsidian's, Typora's and Bear's ==highlight==, no blank just inside the marks (a == b)
     + r"|==(?=[^\s=])([^=\n]*?[^\s=])=="
-    # Anki's own cloze, {{c1::answer}} or {{c1::answer::hint}}, written into the note
-    + r"|\{\{c\d+::(.+?)(?:::[^{}]*)?\}\}"
+    # Anki's own cloze, {{c1::answer}} or {{c1::answer::hint}}, written into the note, and
+    # Logseq's, {{cloze answer}}
+    + r"|\{\{(?:c\d+::|cloze[ \t]+)(.+?)(?:::[^{}]*)?\}\}"
     # an Obsidian comment, %%hidden%%
     + r"|(%%.*?%%)"
     # an Obsidian #tag, nested ones with /, not all digits (#1 is a number) and no colour

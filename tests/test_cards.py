@@ -8,7 +8,7 @@ import pytest
 
 from flashgen.cards import derive
 from flashgen.export.render import body_lines
-from flashgen.model import Card, Options, plain
+from flashgen.model import Card, Options, Paragraph, SourceRef, Span, plain
 from flashgen.parse import parse
 from flashgen.sources import read_note
 
@@ -298,3 +298,76 @@ def test_details_hide_answers_that_question_cards_show():
                                                "• Ribosomes make proteins.",
                         "Cells › Next": "• a\n• b"}
     assert not any("<" in c.prompt + back_text(c) for c in cards)
+
+
+def _flashcards(text: str) -> dict[str, tuple[str, int, bool, tuple[str, ...]]]:
+    """Each flashcard: prompt -> (back, line, has a reverse card, context)."""
+    return {c.prompt: (back_text(c), c.ref.line, c.reverse is not None, c.context)
+            for c in derive(parse(text, "f.md")) if c.kind == "flashcard"}
+
+
+def test_flashcards_written_for_obsidian_spaced_repetition():
+    text = ("---\ntags: [flashcards]\n---\n# Plants\n\nPlants are green.\n"
+            "What gas do plants take in::Carbon dioxide\n"
+            "**Chlorophyll**:::The green pigment<!--SR:!2024-05-01,3,250-->\n\n"
+            "Where does the light reaction happen?\n?\nIn the thylakoid membranes\n"
+            "of the chloroplast.\n\nCalvin cycle\n??\nThe reactions that fix carbon\n\n"
+            "What are the stages?\n?\n1. Light reactions\n2. Calvin cycle\n\n"
+            "## Terms\n\n- Stomata:: pores in the leaf\n- $\\int x\\,dx$::$x^2/2$\n")
+    cards = derive(parse(text, "f.md"))
+    assert _flashcards(text) == {
+        "What gas do plants take in": ("Carbon dioxide", 7, False, ()),
+        "Chlorophyll": ("The green pigment", 8, True, ()),
+        "Where does the light reaction happen?": (
+            "In the thylakoid membranes of the chloroplast.", 10, False, ()),
+        "Calvin cycle": ("The reactions that fix carbon", 15, True, ()),
+        "What are the stages?": ("1. Light reactions\n2. Calvin cycle", 19, False, ()),
+        "Stomata": ("pores in the leaf", 26, False, ("Terms",)),
+        "\\int x\\,dx": ("$x^2/2$", 27, False, ("Terms",)),
+    }
+    chlorophyll = next(c for c in cards if c.prompt == "Chlorophyll")
+    assert chlorophyll.front[0].text == (Span("Chlorophyll", "strong"),)
+    assert body_lines(chlorophyll.reverse[0]) == ["The green pigment"]
+    assert body_lines(chlorophyll.reverse[1]) == ["Chlorophyll"]
+    # the line of prose stays prose; the cards are no section's points and no clozes
+    assert [c.kind for c in cards] == ["flashcard"] * 7
+    assert parse(text, "f.md").blocks[0] == Paragraph((Span("Plants are green."),),
+                                                      SourceRef("f.md", 6))
+
+
+def test_flashcards_tagged_card_in_logseq_and_obsidian_flashcards():
+    text = ("- tags:: biology, [[cell cycle]]\n- The cell cycle\n"
+            "  - What is interphase? #card-reverse\n    card-last-interval:: 4\n"
+            "    id:: 6501a2b3\n    - The phase between divisions\n"
+            "  - {{cloze Cytokinesis}} splits the cytoplasm\n"
+            "  - What ends mitosis? #card\n    - Telophase\n    - then cytokinesis\n\n"
+            "## What does the spindle do? #card\n\nIt pulls the chromatids apart.\n\n"
+            "- toward the poles\n\n## Other\n\n- a #card in a sentence stays\n- b\n")
+    doc = parse(text, "l.md")
+    # tags:: is read; a #card that ends a line marks a card and is no tag, while one inside
+    # a sentence is a tag, as Obsidian counts them
+    assert doc.tags == ("biology", "cell_cycle", "card")
+    assert _flashcards(text) == {
+        "What is interphase?": ("The phase between divisions", 3, True, ()),
+        "What ends mitosis?": ("• Telophase\n• then cytokinesis", 8, False, ()),
+        "What does the spindle do?": ("It pulls the chromatids apart.\n• toward the poles", 12,
+                                      False, ()),
+    }
+    kinds = Counter(c.kind for c in derive(doc))
+    assert kinds == {"flashcard": 3, "cloze": 1, "section": 2}
+    sections = {c.prompt: back_text(c) for c in derive(doc) if c.kind == "section"}
+    assert sections["L › Other"] == "• a #card in a sentence stays\n• b"
+
+
+def test_flashcard_lookalikes_are_not_cards(caplog):
+    text = ("# C++\n\nUse std::vector for dynamic arrays in C++.\nCall Foo::bar() to start.\n"
+            "a::b::c is a path\nA colon at the end::\n`x::y` is code\n\n"
+            "A front with nothing after it\n?\n\nNext paragraph\n\n- Cytokinesis #card\n")
+    assert _flashcards(text) == {}
+    doc = parse(text, "c.md")
+    assert [plain(b.text) for b in doc.blocks[:3]] == [
+        ("Use std::vector for dynamic arrays in C++. Call Foo::bar() to start. a::b::c is a "
+         "path A colon at the end:: x::y is code"), "A front with nothing after it",
+        "Next paragraph"]
+    assert "c.md:9: flashcard 'A front with nothing after it' has no answer" in caplog.text
+    assert "c.md:14: flashcard 'Cytokinesis' has no answer" in caplog.text

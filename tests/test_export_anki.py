@@ -142,6 +142,25 @@ def test_glossaries_and_plain_questions_through_anki(tmp_path, anki):
     assert question["Back"].startswith("<div>el gato</div>")
 
 
+def test_flashcards_written_out_through_anki(tmp_path, anki):
+    note = tmp_path / "plants.md"
+    note.write_text("# Plants #flashcards\n\nWhat gas do plants take in::Carbon dioxide\n"
+                    "Chlorophyll:::The green pigment\n<!--SR:!2024-05-01,3,250-->\n\n"
+                    "- Stomata #card-reverse\n  - pores in the **leaf**\n", encoding="utf-8")
+    anki.import_apkg(build_apkg(note, tmp_path / "out"))
+    cards = {n["Front"]: n for n in anki.notes("tag:flashgen::flashcard")}
+    assert set(cards) == {"<div>What gas do plants take in</div>", "<div>Chlorophyll</div>",
+                          "<div>Stomata</div>"}
+    chlorophyll = cards["<div>Chlorophyll</div>"]
+    assert chlorophyll["Back"].startswith("<div>The green pigment</div>")
+    assert "SR:" not in chlorophyll["Back"]
+    assert chlorophyll["ReverseFront"] == "<div>The green pigment</div>"
+    assert cards["<div>Stomata</div>"]["ReverseFront"] == "<div>pores in the <b>leaf</b></div>"
+    # ::: and #card-reverse ask both ways, :: one way; the tags are the note's
+    assert len(anki.col.find_cards("tag:flashgen::flashcard")) == 5
+    assert anki.count("tag:flashcards") == 3 and anki.count("tag:card*") == 0
+
+
 def test_math_is_typeset_by_anki_and_obsidian_tags_are_anki_tags(tmp_path, anki):
     note = tmp_path / "math.md"
     note.write_text("# Circles #geometry/circles\n\n## Formulas\n\n- Area: $\\pi r^2$\n"

@@ -164,7 +164,8 @@ class Stage:
     def _filter(self, doc: Document, authored: tuple[Card, ...], text: str, gen: Generator,
                 candidates: list[Candidate], raws: list[str], calls: int) -> Outcome:
         lang = i18n.get(doc.lang)
-        others = [c.prompt for c in authored if c.kind in ("question", "table", "mcq")]
+        others = [c.prompt for c in authored
+                  if c.kind in ("question", "flashcard", "table", "mcq")]
         kept: list[Card] = []
         rejected: Counter[str] = Counter()
         for cand, raw in zip(candidates, raws, strict=True):
