@@ -365,35 +365,36 @@ def flashcard_cards(note: Note) -> Iterator[Card]:
     are: the front as written, the back its answer; ``:::``, ``??`` and ``#card-reverse``
     add the reverse card."""
 
-    def card(front: Inline, back: Body, ways: int, path: tuple[str, ...],
-             ref: SourceRef) -> Card | None:
-        prompt = collapse(plain(front)) or " ".join(s.href for s in front if s.style == "image")
-        if not prompt or not back:
-            return None
-        reverse = (back, (Text(front),)) if ways == 2 else None
-        return note.card("flashcard", prompt, (Text(front),), back, path, ref, reverse=reverse)
+    out: list[Card] = []
 
-    def from_items(items: Iterable[ListItem], path: tuple[str, ...]) -> Iterator[Card]:
+    def add(front: Inline, back: Body, ways: int, path: tuple[str, ...],
+            ref: SourceRef) -> None:
+        prompt = collapse(plain(front)) or " ".join(s.href for s in front if s.style == "image")
+        if prompt and back:
+            reverse = (back, (Text(front),)) if ways == 2 else None
+            out.append(note.card("flashcard", prompt, (Text(front),), back, path, ref,
+                                 reverse=reverse))
+
+    def walk(items: tuple[ListItem, ...], path: tuple[str, ...]) -> None:
         for it in items:
             if it.card:
-                made = card(it.text, _answer(it.children), it.card, path, it.ref)
-                if made is not None:
-                    yield made
-                continue
-            for lst in it.children:
-                yield from from_items(lst.items, path)
+                add(it.text, _answer(it.children), it.card, path, it.ref)
+            elif it.children:
+                for lst in it.children:
+                    walk(lst.items, path)
 
-    places = [((), note.doc.blocks, None), *((p.path, p.section.blocks, p.section)
-                                             for p in note.places)]
-    for path, blocks, section in places:
-        if section is not None and section.card:
-            made = card(_span_text(section.title), _blocks_body(blocks), section.card,
-                        path[:-1], section.ref)
-            if made is not None:
-                yield made
-        for b in blocks:
+    for b in note.doc.blocks:
+        if isinstance(b, ListBlock):
+            walk(b.items, ())
+    for p in note.places:
+        section = p.section
+        if section.card:
+            add(_span_text(section.title), _blocks_body(section.blocks), section.card,
+                p.path[:-1], section.ref)
+        for b in section.blocks:
             if isinstance(b, ListBlock):
-                yield from from_items(b.items, path)
+                walk(b.items, p.path)
+    return iter(out)
 
 
 def mcq_cards(note: Note) -> Iterator[Card]:

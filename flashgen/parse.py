@@ -408,7 +408,8 @@ def _tree(tokens: list[Token]) -> list[_Node]:
 
 def parse(text: str, path: str, *, lang: str | None = None) -> Document:
     """Parse a note's text into a Document. ``path`` is only used for references."""
-    builder = _Builder(path, _marked if any(m in text for m in _MARKERS) else _tagged)
+    builder = _Builder(path, _marked if any(m in text for m in _MARKERS) else _tagged,
+                       _may_hold_cards(text))
     env: dict[str, object] = {}
     front, found = tokens(text, env)
     deep = env.get(TOO_DEEP)
@@ -457,9 +458,10 @@ class _Open:
 class _Builder:
     """Turns top-level syntax nodes into blocks and a heading tree."""
 
-    def __init__(self, path: str, marked: Callable[[str], bool]) -> None:
+    def __init__(self, path: str, marked: Callable[[str], bool], cards: bool = True) -> None:
         self.path = path
         self.marked = marked  # whether a text may hold what _MARKS finds
+        self.cards = cards  # whether the note may hold flashcards written out
         self.preamble: list[Block] = []
         self.top: list[Section] = []
         self.stack: list[_Open] = []
@@ -505,7 +507,7 @@ class _Builder:
             self._close_to(level)
             self.stack.append(_Open(title, level, self.ref(node), self._card_marker(found, title)))
             return
-        if node.type == "paragraph" and node.children and _may_hold_cards(
+        if self.cards and node.type == "paragraph" and node.children and _may_hold_cards(
                 node.children[0].token.content):
             self._add(self.card_lines(node, top=True))
             return
@@ -738,7 +740,7 @@ class _Builder:
         if kind == "paragraph":
             if not node.children or _COMMENT_BLOCK.match(node.children[0].token.content):
                 return []  # an Obsidian comment is for the writer alone
-            if _may_hold_cards(node.children[0].token.content):
+            if self.cards and _may_hold_cards(node.children[0].token.content):
                 return self.card_lines(node, top=False)
             text = self.inline(node.children[0], self.ref(node).line)
             return [Paragraph(text, self.ref(node))] if has_content(text) else []
@@ -791,30 +793,26 @@ class _Builder:
     def list_block(self, node: _Node) -> ListBlock:
         items = []
         for child in node.children:
-            card: list[int] = []
-            text, lists = self.item(child, card)
-            ref = self.ref(child)
-            items.append(ListItem(text, lists, ref, card=card[0]) if card else
-                         ListItem(text, lists, ref))
+            text, lists, card = self.item(child)
+            items.append(ListItem(text, lists, self.ref(child), card=card) if card else
+                         ListItem(text, lists, self.ref(child)))
         return ListBlock(tuple(items), node.type == "ordered_list", self.ref(node))
 
-    def item(self, node: _Node, card: list[int] | None = None
-             ) -> tuple[Inline, tuple[ListBlock, ...]]:
-        """A list item's (or a definition's) text, its paragraphs joined, and its lists.
-        When the item is written as a flashcard, ``card`` (if given) gets 1 or 2
-        (``ListItem.card``), the text is the card's front and the lists its back."""
+    def item(self, node: _Node, cards: bool = True) -> tuple[Inline, tuple[ListBlock, ...], int]:
+        """A list item's (or a definition's) text, its paragraphs joined, and its lists; and
+        1 or 2 when it is written as a flashcard (``ListItem.card``: the text is the card's
+        front, the lists its back; ``cards``: whether it may be), else 0."""
         texts: list[Inline] = []
         children: list[ListBlock] = []
+        card = 0
         for child in node.children:
             if child.type == "paragraph" and child.children:
-                if (card is not None and not texts
+                if (cards and self.cards and not texts
                         and _may_hold_cards(child.children[0].token.content)):
-                    front, back, ways = self.card_item(child)
-                    if ways:
-                        card.append(ways)
-                        if back:
-                            ref = self.ref(child)
-                            children.append(ListBlock((ListItem(back, (), ref),), False, ref))
+                    front, back, card = self.card_item(child)
+                    if card and back:
+                        ref = self.ref(child)
+                        children.append(ListBlock((ListItem(back, (), ref),), False, ref))
                     if front:
                         texts.append(front)
                     continue
@@ -828,13 +826,13 @@ class _Builder:
         if card and not children:
             log.warning("%s: flashcard %r has no answer (a line after it, or points under it); "
                         "kept as a point", self.ref(node), collapse(plain(_joined(texts))))
-            card.clear()
-        joined = list(_joined(texts))
+            card = 0
+        joined = texts[0] if len(texts) == 1 else _joined(texts)
         if joined and not joined[0].style and joined[0].text.startswith("["):
             task = _TASK.match(joined[0].text)  # a task list's box: [ ] or [x]
             if task is not None:
-                joined[0] = Span(joined[0].text[task.end():])
-        return tuple(joined), tuple(children)
+                joined = (Span(joined[0].text[task.end():]), *joined[1:])
+        return joined, tuple(children), card
 
     def definitions(self, node: _Node) -> ListBlock | None:
         """A definition list as a list of ``term: definition`` points, each knowing its term
@@ -859,7 +857,7 @@ class _Builder:
                 term = self.inline(part.children[0]) if part.children else ()
                 term_node, defined, children = part, [], []
             elif part.type == "dd" and term:
-                text, lists = self.item(part)
+                text, lists, _ = self.item(part, cards=False)
                 if has_content(text):
                     defined.append(text)
                 children.extend(lists)
