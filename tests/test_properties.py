@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from flashgen.cards import derive
 from flashgen.export.render import body_html, body_lines
+from flashgen.model import Text
 from flashgen.parse import parse
 from flashgen.sources import decode, normalize
 
@@ -17,6 +18,8 @@ MD_ATOMS = st.sampled_from([
     "# ", "## ", "### ", "- ", "* ", "1. ", "  - ", "> ", "**", "*", "_", "`", "|", "---",
     "\n", "\n\n", "?", ":", "Q:", "**Q:**", "**A:**", "<script>", "<img src=x>", "![a](b.png)",
     "[l](javascript:x)", "🚀", "\u00e2\u0153\u2026", "é", "\U0001fbe0", "\t", "\\|", "{{c1::", "}}",
+    "::", ":::", "\n?\n", "\n??\n", " #card", " #card-reverse", "tags:: ", "<!--", "-->", " ^id",
+    "{{cloze ",
 ])
 MARKDOWN = st.lists(st.one_of(MD_ATOMS, st.text(max_size=12)), max_size=60).map("".join)
 LIVE = re.compile(r"<(?!/?(?:b|i|code|ul|ol|li|div|span|a href=\"https?:|img src=\"fg-)[ >])",
@@ -36,16 +39,25 @@ def test_decoding_never_crashes_unexpectedly(data):
     normalize(text, "x.md")
 
 
+def _shown(side, cloze: str = "show") -> bool:
+    """A card side shows something: text, or a picture (a flashcard's back may be one)."""
+    pictures = [s for part in side if isinstance(part, Text) for s in part.text
+                if s.style == "image" and s.href]
+    return bool("".join(body_lines(side, cloze=cloze)).strip() or pictures)
+
+
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(MARKDOWN)
 def test_any_markdown_gives_valid_cards(text):
     doc = parse(normalize(text, "p.md"), "p.md")
     for card in derive(doc):
         assert card.prompt.strip()
-        assert "".join(body_lines(card.front, cloze="hide")).strip()
+        assert _shown(card.front, cloze="hide")
         if card.kind != "cloze":
-            assert "".join(body_lines(card.back)).strip()
-        for side in (card.front, card.back):
+            assert _shown(card.back)
+        for side in card.reverse or ():
+            assert _shown(side)
+        for side in (card.front, card.back, *(card.reverse or ())):
             rendered = body_html(side)
             assert not LIVE.search(rendered), rendered
             assert 'href="javascript' not in rendered.lower()
