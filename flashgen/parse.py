@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import logging
 import re
@@ -756,8 +757,15 @@ class _Builder:
             tex = node.token.content.strip()
             return [Paragraph((Span(tex, "display_math"),), self.ref(node))] if tex else []
         if kind == "html_block":
-            text = tuple(_html_spans(node.token.content.strip(), "", ""))
-            return [Paragraph(text, self.ref(node))] if text else []
+            raw = node.token.content.strip()
+            found = _html_tokens(raw)
+            if found is None:
+                text = tuple(_html_spans(raw, "", ""))
+            else:
+                spans = self.spans(found, self.ref(node).line)
+                text = cut(tuple(Span(_BLANKS.sub(" ", s.text), s.style, s.href, s.line)
+                                 if s.style != "image" else s for s in spans), 0)
+            return [Paragraph(text, self.ref(node))] if has_content(text) else []
         if kind == "blockquote":
             out: list[Block] = []
             for i, child in enumerate(node.children):
@@ -1009,20 +1017,51 @@ def _trim_end(text: Inline) -> Inline:
     return (*text[:-1], Span(kept, last.style, last.href)) if kept else text[:-1]
 
 
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)((?:\s[^<>]*?)?)\s*/?>\Z")
+"""One HTML tag: whether it closes, its name, its attributes."""
+_HTML_STYLES = {
+    "b": "strong", "strong": "strong", "mark": "strong", "i": "em", "em": "em", "cite": "em",
+    "code": "code", "kbd": "code", "samp": "code", "tt": "code", "a": "link", "sub": "sub",
+    "sup": "sup", "u": "", "ins": "", "s": "", "del": "", "strike": "", "span": "", "font": "",
+    "small": "", "big": "", "abbr": "", "q": "", "br": "", "wbr": "",
+}
+"""Inline HTML that notes use for formatting (as Anki's own fields do), by the style its text
+takes: bold (and a highlight, a cloze's mark) and italics as in Markdown, keyboard keys as
+code, ``sub`` and ``sup`` as Unicode sub- and superscripts where the text has them (H₂O,
+mc²); the other tags are dropped and their text kept. Other HTML stays text."""
+_HREF = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+))""", re.IGNORECASE)
+_SCRIPTS = {
+    "sub": str.maketrans("0123456789+-=()aehijklmnoprstuvx",
+                         "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"),
+    "sup": str.maketrans("0123456789+-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿ"),
+}
+
+
+def _script(text: str, kind: str) -> str:
+    """``text`` in Unicode sub- or superscript (``kind``), or as it is when a letter of it has
+    none."""
+    shifted = text.translate(_SCRIPTS[kind])
+    return (text if any(a == b and not b.isspace() for a, b in zip(text, shifted, strict=True))
+            else shifted)
+
+
 def _spans(tokens: list[Token], tags: list[str], marked: Callable[[str], bool]) -> list[Span]:
     """Styled runs of an inline token's children. Styles nest: the outermost emphasis wins,
     except that strong beats em; a link keeps the style around it and its own target. The
-    #tags found are added to ``tags``."""
+    #tags found are added to ``tags``. Inline HTML of ``_HTML_STYLES`` styles its text."""
     out: list[Span] = []
     stack: list[tuple[str, str]] = [("", "")]
+    opened: list[tuple[str, int]] = []  # HTML tags open: name, depth of the stack they made
+    scripts: list[str] = []  # sub or sup, the innermost last
     for token in tokens:
         style, href = stack[-1]
         kind = token.type
         if kind == "text":
-            if marked(token.content):
-                out.extend(_marked_spans(token.content, style, href, tags))
+            content = _script(token.content, scripts[-1]) if scripts else token.content
+            if marked(content):
+                out.extend(_marked_spans(content, style, href, tags))
             else:
-                out.append(Span(token.content, style, href))
+                out.append(Span(content, style, href))
         elif kind in ("softbreak", "hardbreak"):
             out.append(Span(" ", style, href))
         elif kind == "code_inline":
@@ -1032,7 +1071,34 @@ def _spans(tokens: list[Token], tags: list[str], marked: Callable[[str], bool]) 
         elif kind == "image":
             out.append(Span(token.content or "", "image", str(token.attrs.get("src", ""))))
         elif kind == "html_inline":
-            out.extend(_html_spans(token.content, style, href))
+            tag = _HTML_TAG.match(token.content)
+            name = tag.group(2).lower() if tag is not None else ""
+            effect = _HTML_STYLES.get(name)
+            if tag is None or effect is None:
+                out.extend(_html_spans(token.content, style, href))
+            elif name in ("br", "wbr"):
+                if name == "br":
+                    out.append(Span(" ", style, href))
+            elif tag.group(1):  # a closing tag: it ends what its opening tag began
+                if opened and opened[-1][0] == name and opened[-1][1] == len(stack):
+                    opened.pop()
+                    stack.pop()
+                    if name in _SCRIPTS:
+                        scripts.pop()
+            else:
+                if effect == "link":
+                    found = _HREF.search(tag.group(3))
+                    target = next((g for g in found.groups() if g is not None), "") if found else ""
+                    stack.append((style or "link", href or html.unescape(target)))
+                elif effect in ("strong", "em"):
+                    stack.append((style if style in ("strong", "link") else effect, href))
+                elif effect == "code":
+                    stack.append((style or "code", href))
+                else:
+                    stack.append((style, href))
+                    if effect in _SCRIPTS:
+                        scripts.append(effect)
+                opened.append((name, len(stack)))
         elif token.nesting == 1:
             kind = kind[:-5]  # "xxx_open" -> "xxx"
             if kind == "link":
@@ -1166,6 +1232,39 @@ _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 """An HTML comment: hidden wherever the note is shown (a writer's to-do, the review dates
 that Obsidian's Spaced Repetition plugin writes after a card, ``<!--SR:!2024-05-01,3,250-->``);
 one left open runs to the end of the HTML."""
+
+
+_HTML_PIECES = re.compile(r"<!--.*?(?:-->|\Z)|<[^<>]*>|[^<]+|<", re.DOTALL)
+_HTML_BLOCKS = frozenset([
+    "p", "div", "aside", "center", "section", "article", "header", "footer", "main", "figure",
+    "figcaption", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr"])
+"""HTML that lays text out in blocks (Notion writes its callouts as ``<aside>``): its text
+is read, a blank between blocks."""
+
+
+def _html_tokens(raw: str) -> list[Token] | None:
+    """A block of raw HTML as inline tokens: its text, its tags of ``_HTML_STYLES`` and its
+    images, a break for each block tag, comments dropped; None when it holds any other tag
+    (it then stays text, as written)."""
+    from markdown_it.token import Token
+
+    out = []
+    for piece in _HTML_PIECES.findall(raw):
+        if piece.startswith("<!--"):
+            continue
+        if piece.startswith("<") and len(piece) > 1:
+            tag = _HTML_TAG.match(piece)
+            name = tag.group(2).lower() if tag is not None else ""
+            if name in _HTML_BLOCKS:
+                out.append(Token("softbreak", "br", 0))
+            elif name in _HTML_STYLES or name == "img":
+                out.append(Token("html_inline", "", 0, content=piece))
+            else:
+                return None
+        else:
+            out.append(Token("text", "", 0, content=html.unescape(piece)))
+    return out
 
 
 def _html_spans(raw: str, style: str, href: str) -> list[Span]:

@@ -107,6 +107,23 @@ def test_html_in_notes_is_escaped(tmp_path, anki):
     assert '<a href="https://example.org">safe</a>' in back
 
 
+def test_html_that_formats_text_is_formatting_in_anki(tmp_path, anki):
+    note = tmp_path / "chem.md"
+    note.write_text("# Chem\n\n## Facts\n\n- Water is H<sub>2</sub>O\n"
+                    '- <b onclick="alert(1)">Heavy</b> water is D<sub>2</sub>O<br>and rare\n'
+                    '- <a href="javascript:alert(2)">bad</a>, <a href="https://e.org">good</a>\n\n'
+                    "<aside>\nWater <i>expands</i> when it freezes.\n</aside>\n", encoding="utf-8")
+    anki.import_apkg(build_apkg(note, tmp_path / "out"))
+    back = anki.notes("tag:flashgen::section")[0]["Back"]
+    assert "<li>Water is H₂O</li>" in back
+    assert "<li><b>Heavy</b> water is D₂O and rare</li>" in back
+    assert '<li>bad, <a href="https://e.org">good</a></li>' in back
+    assert "<div>Water <i>expands</i> when it freezes.</div>" in back
+    assert "onclick" not in back and "javascript" not in back and "<aside" not in back
+    (cloze,) = anki.notes("tag:flashgen::cloze")
+    assert cloze["Text"] == "<div>{{c1::Heavy}} water is D₂O and rare</div>"
+
+
 def test_reverse_cards_for_table_rows(tmp_path, anki):
     note = tmp_path / "vocab.md"
     note.write_text("| Word | Meaning |\n|---|---|\n| anjing | dog |\n| kucing | cat |\n")

@@ -94,6 +94,31 @@ def test_html_comments_and_block_ids_are_not_text():
     assert plain(maths.text) == "Exponents: 2 ^ 3, x^2"
 
 
+def test_inline_html_that_formats_text_styles_it():
+    doc = parse("- Water is H<sub>2</sub>O, E = mc<sup>2</sup>, x<sub>max</sub>, "
+                "C<sub>6</sub>H<sub>12</sub>O<sub>6</sub> but x<sup>y/z</sup>\n"
+                "- <b onclick=\"alert(1)\">Bold</b>, <mark>marked</mark>, <i>it</i>, "
+                "<kbd>Ctrl</kbd><br>next <u>line</u></b>\n"
+                "- <a href=\"https://e.org\">site</a> and <a href='javascript:alert(2)'>bad</a>\n"
+                "- Run <script>alert(3)</script> and <SPAN style=\"color:red\">red</span>\n\n"
+                "<aside>\n💡 Water <b>expands</b> when it freezes &amp; floats.\n</aside>\n\n"
+                "<div>\n<p>One</p><p>Two</p>\n</div>\n\n"
+                "<div>\n<table><tr><td>cell</td></tr></table>\n</div>\n", "h.md")
+    points, aside, paragraphs, table = doc.blocks
+    chem, styled, links, other = [it.text for it in points.items]
+    assert plain(chem) == "Water is H₂O, E = mc², xₘₐₓ, C₆H₁₂O₆ but xy/z"
+    assert styled == (Span("Bold", "strong"), Span(", "), Span("marked", "strong"), Span(", "),
+                      Span("it", "em"), Span(", "), Span("Ctrl", "code"), Span(" next line"))
+    assert links == (Span("site", "link", "https://e.org"), Span(" and "),
+                     Span("bad", "link", "javascript:alert(2)"))
+    # other HTML stays text, as written
+    assert plain(other) == "Run <script>alert(3)</script> and red"
+    assert aside.text == (Span("💡 Water "), Span("expands", "strong"),
+                          Span(" when it freezes & floats."))
+    assert plain(paragraphs.text) == "One Two"
+    assert plain(table.text) == "<div>\n<table><tr><td>cell</td></tr></table>\n</div>"
+
+
 def _items(blocks) -> list[str]:
     out = []
     for b in blocks:

@@ -19,7 +19,8 @@ MD_ATOMS = st.sampled_from([
     "\n", "\n\n", "?", ":", "Q:", "**Q:**", "**A:**", "<script>", "<img src=x>", "![a](b.png)",
     "[l](javascript:x)", "🚀", "\u00e2\u0153\u2026", "é", "\U0001fbe0", "\t", "\\|", "{{c1::", "}}",
     "::", ":::", "\n?\n", "\n??\n", " #card", " #card-reverse", "tags:: ", "<!--", "-->", " ^id",
-    "{{cloze ",
+    "{{cloze ", "<sub>", "</sub>", "<b>", "</b>", "<br>", "<aside>\n", "<a href='javascript:x'>",
+    "</a>", "<mark onclick=x>",
 ])
 MARKDOWN = st.lists(st.one_of(MD_ATOMS, st.text(max_size=12)), max_size=60).map("".join)
 LIVE = re.compile(r"<(?!/?(?:b|i|code|ul|ol|li|div|span|a href=\"https?:|img src=\"fg-)[ >])",
