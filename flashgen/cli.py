@@ -15,7 +15,16 @@ from flashgen.errors import FlashgenError
 
 
 class _Group(click.Group):
-    """Turns FlashgenError into one line on stderr and its exit code, never a traceback."""
+    """Turns FlashgenError into one line on stderr and its exit code, never a traceback, and
+    Ctrl-C into exit code 130 (click's own would be 1, "Aborted!")."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: object) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)  # type: ignore[arg-type]
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
 
     def invoke(self, ctx: click.Context) -> object:
         try:

@@ -127,6 +127,24 @@ def test_python_dash_m(tmp_path):
     assert __version__ in out.stdout
 
 
+def test_ctrl_c_while_the_program_loads_is_no_traceback(monkeypatch, capsys):
+    import flashgen.__main__ as program
+
+    class Interrupting:
+        """An import of flashgen.cli that Ctrl-C stops."""
+
+        def find_spec(self, name, path=None, target=None):
+            if name == "flashgen.cli":
+                raise KeyboardInterrupt
+
+    monkeypatch.delitem(sys.modules, "flashgen.cli")
+    monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
+    with pytest.raises(SystemExit) as exited:
+        program.run()
+    assert exited.value.code == 130
+    assert capsys.readouterr().err == "interrupted\n"
+
+
 def test_the_program_leaves_shutdown_nothing_to_collect(monkeypatch, capsys):
     """The console script runs `main`, which freezes what is left at exit (see its docstring)
     and then the same commands as `cli`."""

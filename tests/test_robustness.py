@@ -360,8 +360,14 @@ def test_a_second_build_into_the_same_folder_waits_for_the_first(tmp_path):
 def test_ctrl_c_stops_a_parallel_build_cleanly(tmp_path):
     folder, out = tmp_path / "vault", tmp_path / "out"
     _write_vault(folder, 600, "point")
-    proc = subprocess.Popen(_build_cmd(folder, out), start_new_session=True,
-                            stderr=subprocess.PIPE)
+    # as from a terminal: a shell's background job (a CI runner may start one) ignores Ctrl-C,
+    # and so do its children, flashgen too; a handled signal is a default one after exec
+    ignored = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen(_build_cmd(folder, out), start_new_session=True,
+                                stderr=subprocess.PIPE)
+    finally:
+        signal.signal(signal.SIGINT, ignored)
     deadline = time.monotonic() + 60
     while not list(out.glob("*.csv")) and time.monotonic() < deadline:
         time.sleep(0.05)  # until the workers are writing (a loaded machine starts slowly)
