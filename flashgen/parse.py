@@ -625,11 +625,12 @@ class _Builder:
                 else:
                     asked: list[tuple[Inline, SourceRef]] = []
                     while pieces and isinstance(last := pieces[-1], tuple):
-                        asked.insert(0, last)
+                        asked.append(last)
                         pieces.pop()
                     if not asked:  # a "?" with nothing before it is text
                         pieces.append((spans, ref))
                         continue
+                    asked.reverse()
                     front, ref = _joined([a[0] for a in asked]), asked[0][1]
                 back = _joined([line[0] for line in lines[i + 1:]])
                 if back:
@@ -984,15 +985,22 @@ def _joined(texts: list[Inline]) -> Inline:
     """Texts (lines, paragraphs) as one, a blank between each two (plain runs that meet are
     one run, as in a paragraph's spans)."""
     out: list[Span] = []
+    plain_run: list[str] = []  # plain text not yet made a span (joined once: linear)
     for t in texts:
         if not t:
             continue
-        for s in ((Span(" "), *t) if out else t):
-            last = out[-1] if out else None
-            if last is not None and not last.style and not s.style:
-                out[-1] = Span(last.text + s.text)
-            else:
-                out.append(s)
+        if out or plain_run:
+            plain_run.append(" ")
+        for s in t:
+            if not s.style:
+                plain_run.append(s.text)
+                continue
+            if plain_run:
+                out.append(Span("".join(plain_run)))
+                plain_run = []
+            out.append(s)
+    if plain_run:
+        out.append(Span("".join(plain_run)))
     return tuple(out)
 
 
