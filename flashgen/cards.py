@@ -187,8 +187,9 @@ def section_cards(note: Note) -> Iterator[Card]:
 
 def _section_cards(note: Note) -> Iterator[Card]:
     doc = note.doc
-    groups = [(p.path, p.section.blocks, p.section.ref) for p in note.places
-              if not (p.resource or p.quiz or p.section.card)]
+    # a heading written as a flashcard's front has its first block for the card's back
+    groups = [(p.path, p.section.blocks[1:] if p.section.card else p.section.blocks,
+               p.section.ref) for p in note.places if not (p.resource or p.quiz)]
     if doc.blocks and not (_has_word(doc.title, note._resource_words)
                            or _has_word(doc.title, note._quiz_words)):
         # the points before any section heading (a note that is a title and a list) are the
@@ -388,8 +389,8 @@ def flashcard_cards(note: Note) -> Iterator[Card]:
             walk(b.items, ())
     for p in note.places:
         section = p.section
-        if section.card:
-            add(_span_text(section.title), _blocks_body(section.blocks), section.card,
+        if section.card:  # the back is the block under the heading (Flashcards plugin)
+            add(_span_text(section.title), _blocks_body(section.blocks[:1]), section.card,
                 p.path[:-1], section.ref)
         for b in section.blocks:
             if isinstance(b, ListBlock):

@@ -193,8 +193,8 @@ class Section:
     ref: SourceRef
     """Where the heading is."""
     card: int = 0
-    """A heading tagged ``#card`` (``#card-reverse``: 2) is a flashcard's front, its
-    ``blocks`` the back; 0 for other headings."""
+    """A heading tagged ``#card`` (``#card-reverse``: 2) is a flashcard's front, the first
+    of its ``blocks`` the back; 0 for other headings."""
 
 
 @value

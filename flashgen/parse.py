@@ -617,6 +617,12 @@ class _Builder:
         line (``top``: the paragraph is not inside a quote), else it stays text."""
         pieces: list[tuple[Inline, SourceRef] | ListItem] = []
         lines = self.lines(node)
+        if (top and lines and lines[0][2] and not has_content(lines[0][0]) and self.stack
+                and not self.stack[-1].blocks and not self.stack[-1].card):
+            # "#card" alone on the line after a heading: the heading is the card's front, and
+            # the rest of the paragraph (the section's first block) its back
+            self.stack[-1].card = lines[0][2]
+            lines = lines[1:]
         for i, (spans, ref, marker) in enumerate(lines):
             ways = _MULTILINE.get(plain(spans), 0) if len(spans) == 1 and not spans[0].style else 0
             if ways or marker:

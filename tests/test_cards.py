@@ -341,22 +341,27 @@ def test_flashcards_tagged_card_in_logseq_and_obsidian_flashcards():
             "    id:: 6501a2b3\n    - The phase between divisions\n"
             "  - {{cloze Cytokinesis}} splits the cytoplasm\n"
             "  - What ends mitosis? #card\n    - Telophase\n    - then cytokinesis\n\n"
-            "## What does the spindle do? #card\n\nIt pulls the chromatids apart.\n\n"
-            "- toward the poles\n\n## Other\n\n- a #card in a sentence stays\n- b\n")
+            "## What does the spindle do? #card\nIt pulls the chromatids apart.\n\n"
+            "- toward the poles\n- at anaphase\n\n## Where are chromosomes copied?\n#card\n"
+            "In the S phase.\n\n## Other\n\n- a #card in a sentence stays\n- b\n")
     doc = parse(text, "l.md")
     # tags:: is read; a #card that ends a line marks a card and is no tag, while one inside
     # a sentence is a tag, as Obsidian counts them
     assert doc.tags == ("biology", "cell_cycle", "card")
+    # a heading's card has the block under it for its back (what follows a blank line is not
+    # the card's), as Obsidian's Flashcards plugin reads it; #card may stand on its own line
     assert _flashcards(text) == {
         "What is interphase?": ("The phase between divisions", 3, True, ()),
         "What ends mitosis?": ("• Telophase\n• then cytokinesis", 8, False, ()),
-        "What does the spindle do?": ("It pulls the chromatids apart.\n• toward the poles", 12,
-                                      False, ()),
+        "What does the spindle do?": ("It pulls the chromatids apart.", 12, False, ()),
+        "Where are chromosomes copied?": ("In the S phase.", 18, False, ()),
     }
-    kinds = Counter(c.kind for c in derive(doc))
-    assert kinds == {"flashcard": 3, "cloze": 1, "section": 2}
-    sections = {c.prompt: back_text(c) for c in derive(doc) if c.kind == "section"}
+    cards = derive(doc)
+    assert Counter(c.kind for c in cards) == {"flashcard": 4, "cloze": 1, "section": 3}
+    sections = {c.prompt: back_text(c) for c in cards if c.kind == "section"}
+    assert sections["L › What does the spindle do?"] == "• toward the poles\n• at anaphase"
     assert sections["L › Other"] == "• a #card in a sentence stays\n• b"
+    assert "L › Where are chromosomes copied?" not in sections
 
 
 def test_flashcard_lookalikes_are_not_cards(caplog):
