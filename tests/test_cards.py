@@ -313,7 +313,9 @@ def test_flashcards_written_for_obsidian_spaced_repetition():
             "Where does the light reaction happen?\n?\nIn the thylakoid membranes\n"
             "of the chloroplast.\n\nCalvin cycle\n??\nThe reactions that fix carbon\n\n"
             "What are the stages?\n?\n1. Light reactions\n2. Calvin cycle\n\n"
-            "## Terms\n\n- Stomata:: pores in the leaf\n- $\\int x\\,dx$::$x^2/2$\n")
+            "## Terms\n\n- Stomata:: pores in the leaf\n- $\\int x\\,dx$::$x^2/2$\n\n"
+            "Intro line.\nWhat is osmosis? #card-reverse\nWater crossing a membrane\n"
+            "from low to high solute.\n")
     cards = derive(parse(text, "f.md"))
     assert _flashcards(text) == {
         "What gas do plants take in": ("Carbon dioxide", 7, False, ()),
@@ -324,13 +326,15 @@ def test_flashcards_written_for_obsidian_spaced_repetition():
         "What are the stages?": ("1. Light reactions\n2. Calvin cycle", 19, False, ()),
         "Stomata": ("pores in the leaf", 26, False, ("Terms",)),
         "\\int x\\,dx": ("$x^2/2$", 27, False, ("Terms",)),
+        "What is osmosis?": ("Water crossing a membrane from low to high solute.", 30, True,
+                             ("Terms",)),
     }
     chlorophyll = next(c for c in cards if c.prompt == "Chlorophyll")
     assert chlorophyll.front[0].text == (Span("Chlorophyll", "strong"),)
     assert body_lines(chlorophyll.reverse[0]) == ["The green pigment"]
     assert body_lines(chlorophyll.reverse[1]) == ["Chlorophyll"]
     # the line of prose stays prose; the cards are no section's points and no clozes
-    assert [c.kind for c in cards] == ["flashcard"] * 7
+    assert [c.kind for c in cards] == ["flashcard"] * 8
     assert parse(text, "f.md").blocks[0] == Paragraph((Span("Plants are green."),),
                                                       SourceRef("f.md", 6))
 
