@@ -100,13 +100,14 @@ def has_content(inline: Inline) -> bool:
 
 
 def cut(text: Inline, start: int, stop: int | None = None) -> Inline:
-    """The spans of ``text`` between two offsets of its plain text, styles kept (an image,
-    which has no plain text, goes with what follows it), whitespace trimmed at the ends."""
+    """The spans of ``text`` between two offsets of its plain text, styles kept, whitespace
+    trimmed at the ends. An image, which has no plain text, is kept when it lies between the
+    offsets, both included (a picture just before a separator is the part before it's)."""
     out: list[Span] = []
     at = 0
     for s in text:
         if s.style == "image":
-            if at >= start and (stop is None or at < stop):
+            if at >= start and (stop is None or at <= stop):
                 out.append(s)
             continue
         end = at + len(s.text)

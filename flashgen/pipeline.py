@@ -240,8 +240,8 @@ def _export_note(built: _Built, path: Path, options: BuildOptions,
             from flashgen.export.pdf import write_pdf
 
             written.extend(write_pdf(deck, target, layouts=options.pdf_layouts,
-                                     font=options.pdf_font,
-                                     paper=options.paper, duplex=options.duplex))
+                                     font=options.pdf_font, paper=options.paper,
+                                     duplex=options.duplex, media=built.media))
     return written
 
 

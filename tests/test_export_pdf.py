@@ -236,3 +236,34 @@ def test_a_line_that_fits_takes_one_line_and_a_long_one_wraps():
         dry = pdf.multi_cell(100, 5, text, dry_run=True, output="LINES")
         assert len(dry) == lines  # as fpdf2's own line breaking counts them
         assert _height(pdf, [text], 100, 10, False) == lines * 4.5 + 1.2
+
+
+def test_pictures_are_drawn_on_the_study_sheet(tmp_path, caplog):
+    from PIL import Image
+
+    Image.new("RGB", (600, 300), "red").save(tmp_path / "cell.png")
+    Image.new("RGB", (64, 64), "green").save(tmp_path / "leaf.jpg")
+    (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nnot a picture")
+    (tmp_path / "arrow.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="200" '
+                                        'height="60"><rect width="200" height="60"/></svg>')
+    note = tmp_path / "cells.md"
+    note.write_text("# Cells\n\n## Parts\n\n- The cell ![cell](cell.png)\n- A leaf ![](leaf.jpg)"
+                    "\n- Broken ![](broken.png)\n\nWhat does this show? ![](arrow.svg)::Flow\n"
+                    "Draw a cell::![](cell.png)\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build(BuildOptions(paths=(note,), out_dir=out, formats=("pdf",),
+                       pdf_layouts=("sheet", "cards")))
+    listed = run("pdfimages", "-list", str(out / "cells.pdf")).splitlines()[2:]
+    # page 1 holds the questions (the drawing, a vector picture, is no image here); the
+    # answer key on page 2 the cell and leaf of the first card, and the cell again
+    assert [(row.split()[0], row.split()[3], row.split()[4]) for row in listed] == [
+        ("2", "600", "300"), ("2", "64", "64"), ("2", "600", "300")]
+    assert "What does this show?" in run("pdftotext", "-f", "1", "-l", "1",
+                                         str(out / "cells.pdf"), "-")
+    # drawn at 96 pixels an inch (the leaf), scaled down to 60 mm high (the cell: 127)
+    assert [row.split()[12] for row in listed] == ["127", "96", "127"]
+    # a picture that cannot be read is left out, with one warning
+    assert "picture fg-" in caplog.text and "cannot be drawn in the PDF" in caplog.text
+    assert caplog.text.count("cannot be drawn") == 1
+    # cut-out cards are text only
+    assert run("pdfimages", "-list", str(out / "cells.cards.pdf")).splitlines()[2:] == []

@@ -3,7 +3,8 @@
 Text is set in the bundled DejaVu Sans (embedded, wide Unicode coverage), with the user's
 font (--pdf-font) as fpdf2's fallback for the letters it lacks (Chinese, Japanese, Korean).
 Characters no font can draw (most emoji) are dropped before layout, so nothing prints as an
-empty box; letters among them are reported (``write_pdf``).
+empty box; letters among them are reported (``write_pdf``). Pictures the deck embeds are
+drawn on the study sheet, under their card's text; the cut-out and fold cards are text.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from flashgen import i18n
 from flashgen.export.files import write_bytes
 from flashgen.export.ids import context_label
 from flashgen.export.render import body_lines
-from flashgen.model import Card, Deck
+from flashgen.model import Body, Card, Deck, Inline, Point, Points, Text
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -35,6 +36,9 @@ FALLBACK = "Fallback"
 LAYOUTS = ("sheet", "cards", "fold")
 PAPERS = {"a4": "A4", "letter": "Letter"}
 MARGIN = 12.0
+PICTURE_HEIGHT = 60.0
+"""The most a picture takes on the study sheet, in mm (a wider one is scaled to the text's
+width)."""
 GREY = (120, 120, 128)
 LIGHT = (185, 185, 192)
 
@@ -135,13 +139,79 @@ def _lines(pdf: FPDF, w: float, h: float, text: str) -> None:
         pdf.multi_cell(w, h, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
+def _pictures(body: Body) -> list[str]:
+    """The file names of the pictures on a card side, in order, each once."""
+    names: list[str] = []
+
+    def inline(text: Inline) -> None:
+        names.extend(s.href for s in text if s.style == "image")
+
+    def points(items: tuple[Point, ...]) -> None:
+        for p in items:
+            inline(p.text)
+            points(p.children)
+
+    for part in body:
+        if isinstance(part, Text):
+            inline(part.text)
+        elif isinstance(part, Points):
+            points(part.points)
+    return list(dict.fromkeys(names))
+
+
+class _Pictures:
+    """Draws a deck's embedded pictures (file name -> bytes) into a PDF at their natural
+    size (96 pixels an inch), scaled down to fit; a picture that fpdf2 cannot read is left
+    out with a warning, once."""
+
+    def __init__(self, media: dict[str, bytes], source: str) -> None:
+        self.media = media
+        self.source = source
+        self.failed: set[str] = set()
+
+    def draw(self, pdf: FPDF, names: list[str], x: float, width: float) -> None:
+        """Draw the pictures ``names`` one under the other from the current line, at ``x``,
+        at most ``width`` wide; the next line follows them."""
+        if not names:
+            return
+        import io
+        import warnings
+
+        from fpdf.image_parsing import preload_image
+
+        for name in names:
+            data = self.media.get(name)
+            if data is None or name in self.failed:
+                continue  # not embedded (a web address, a missing file), or unreadable
+            try:
+                with warnings.catch_warnings():  # fpdf2's notes on SVG it reads anyway
+                    warnings.simplefilter("ignore")
+                    _, _, info = preload_image(pdf.image_cache, io.BytesIO(data))
+                    natural_w = float(info["w"]) * 25.4 / 96  # type: ignore[arg-type]
+                    natural_h = float(info["h"]) * 25.4 / 96  # type: ignore[arg-type]
+                    scale = min(1.0, width / natural_w, PICTURE_HEIGHT / natural_h)
+                    w, h = natural_w * scale, natural_h * scale
+                    if pdf.will_page_break(h + 2):
+                        pdf.add_page()
+                    pdf.image(io.BytesIO(data), x=x, y=pdf.get_y() + 1, w=w, h=h)
+            except Exception as e:  # noqa: BLE001 (fpdf2 and Pillow raise many kinds)
+                self.failed.add(name)
+                log.warning("%s: picture %s cannot be drawn in the PDF (%s: %s); the .apkg "
+                            "keeps it", self.source, name, type(e).__name__, e)
+                continue
+            pdf.set_y(pdf.get_y() + h + 2)
+
+
 # --- sheet --------------------------------------------------------------------
 
 
-def render_sheet(deck: Deck, paper: str = "a4", fallback: Path | None = None) -> bytes:
-    """Cards grouped by section, numbered; MCQ options lettered; answer key at the end."""
+def render_sheet(deck: Deck, paper: str = "a4", fallback: Path | None = None,
+                 media: dict[str, bytes] | None = None) -> bytes:
+    """Cards grouped by section, numbered; MCQ options lettered; answer key at the end;
+    ``media``: the embedded pictures, drawn under their card's text."""
     lang = i18n.get(deck.lang)
     covered = _coverage(fallback)
+    pictures = _Pictures(media or {}, deck.source)
     pdf = _new_pdf(paper, deck.name, fallback)
     pdf.add_page()
     width = pdf.epw
@@ -174,6 +244,7 @@ def render_sheet(deck: Deck, paper: str = "a4", fallback: Path | None = None) ->
             for line in lines[1:]:
                 pdf.set_x(MARGIN + 6)
                 _lines(pdf, width - 6, 5.2, line)
+            pictures.draw(pdf, _pictures(card.front), MARGIN + 6, width - 6)
             pdf.ln(1.5)
     pdf.add_page()
     pdf.set_font(FONT, "B", 14)
@@ -187,6 +258,7 @@ def render_sheet(deck: Deck, paper: str = "a4", fallback: Path | None = None) ->
         for line in _back_lines(card, covered):
             pdf.set_x(MARGIN + 8)
             _lines(pdf, width - 8, 4.8, line)
+        pictures.draw(pdf, _pictures(card.back), MARGIN + 8, width - 8)
         pdf.ln(1)
     return bytes(pdf.output())
 
@@ -395,9 +467,11 @@ def missing_letters(deck: Deck, fallback: Path | None = None) -> list[str]:
 
 
 def write_pdf(deck: Deck, target: Path, layouts: Iterable[str] = ("sheet",),
-              paper: str = "a4", duplex: str = "long", font: Path | None = None) -> list[Path]:
+              paper: str = "a4", duplex: str = "long", font: Path | None = None,
+              media: dict[str, bytes] | None = None) -> list[Path]:
     """Write each layout: the first to ``target``, others to ``<stem>.<layout>.pdf``; ``font``
-    draws what DejaVu Sans cannot. Warns when the fonts lack letters of the deck."""
+    draws what DejaVu Sans cannot; ``media``: the deck's embedded pictures by file name (the
+    study sheet draws them). Warns when the fonts lack letters of the deck."""
     missing = missing_letters(deck, font)
     if missing:
         shown = " ".join(missing[:8]) + (" ..." if len(missing) > 8 else "")
@@ -409,7 +483,7 @@ def write_pdf(deck: Deck, target: Path, layouts: Iterable[str] = ("sheet",),
     for i, layout in enumerate(layouts):
         path = target if i == 0 else target.with_name(f"{target.stem}.{layout}.pdf")
         if layout == "sheet":
-            data = render_sheet(deck, paper, font)
+            data = render_sheet(deck, paper, font, media)
         elif layout == "cards":
             data = render_cards(deck, paper, duplex, font)
         elif layout == "fold":
