@@ -112,7 +112,8 @@ def cli() -> None:
 @click.option("--duplex", type=click.Choice(["long", "short"]), default="long",
               show_default=True, help="Printer's duplex flip for the cards layout.")
 @click.option("--reverse", is_flag=True,
-              help="Also make back-to-front cards for table rows and glossary terms.")
+              help="Also make back-to-front cards for table rows and glossary terms "
+              "(flashcards written as front:::back or with #card-reverse always have one).")
 @click.option("--generate/--no-generate", "generate", default=None,
               help="Add quiz items written by a question-generation model. Default: when the "
               "model is available locally (else one line says it was skipped); --generate "
