@@ -340,21 +340,26 @@ def term_cards(note: Note) -> Iterator[Card]:
 
 def _answer(lists: tuple[ListBlock, ...]) -> Body:
     """A flashcard's back from the points under its front: one point as text, more as
-    points."""
-    items = [it for lst in lists for it in lst.items]
+    points; nothing when no point has text or a picture."""
+    items = [it for lst in lists for it in lst.items if has_content(it.text) or it.children]
+    if not items:
+        return ()
     if len(items) == 1 and not items[0].children:
         return (Text(items[0].text),)
     return (Points(tuple(_to_point(it) for it in items), len(lists) == 1 and lists[0].ordered),)
 
 
 def _blocks_body(blocks: tuple[Block, ...]) -> Body:
-    """Blocks as a card shows them: paragraphs as text, lists and table rows as points."""
+    """Blocks as a card shows them: paragraphs as text, lists and table rows as points
+    (points without text or a picture left out)."""
     parts: list[Text | Points] = []
     for b in blocks:
         if isinstance(b, Paragraph):
             parts.append(Text(b.text))
         elif isinstance(b, ListBlock):
-            parts.append(Points(tuple(_to_point(it) for it in b.items), b.ordered))
+            points = tuple(_to_point(it) for it in b.items if has_content(it.text) or it.children)
+            if points:
+                parts.append(Points(points, b.ordered))
         elif b.rows:
             parts.append(Points(tuple(_row_point(r) for r in b.rows if plain(r[0]))))
     return tuple(parts)

@@ -472,6 +472,9 @@ class _Builder:
         # a flashcard's front whose answer may be the list on the next line: the front, where
         # it is, 1 or 2 (a reverse card too), and the line (0-based) the list must start on
         self.asking: tuple[Inline, SourceRef, int, int] | None = None
+        # an Obsidian_to_Anki note whose END is in a later paragraph: its note type, where it
+        # starts, and its lines so far
+        self.note: tuple[str, SourceRef, list[Inline]] | None = None
 
     def ref(self, node: _Node) -> SourceRef:
         where = node.token.map
@@ -491,6 +494,8 @@ class _Builder:
             (self.stack[-1].children if self.stack else self.top).append(done)
 
     def block(self, node: _Node) -> None:
+        if self.note is not None and self._note_goes_on(node):
+            return
         if self.asking is not None and self._answers(node):
             return
         if self.hidden is not None or (node.type == "html_block"
@@ -611,11 +616,14 @@ class _Builder:
         - ``front::back``, or ``front:::back`` for a card and its reverse (Obsidian's Spaced
           Repetition and Flashcards plugins);
         - the front's lines, a line ``?`` (``??``: and its reverse), then the back's lines;
-        - a line ending with ``#card`` (``#card-reverse``), then the back's lines.
+        - a line ending with ``#card`` (``#card-reverse``), then the back's lines;
+        - Obsidian_to_Anki's notes: a line ``START``, the note type, the front's lines, a line
+          ``Back: …`` and the back's, a line ``END`` (``_note``).
 
         A front whose back is not in the paragraph takes the list that starts on the next
-        line (``top``: the paragraph is not inside a quote), else it stays text."""
-        pieces: list[tuple[Inline, SourceRef] | ListItem] = []
+        line (``top``: the paragraph is not inside a quote), else it stays text; a ``START``
+        whose ``END`` is not in the paragraph takes the paragraphs up to it."""
+        pieces: list[tuple[Inline, SourceRef] | ListItem | Paragraph] = []
         lines = self.lines(node)
         if (top and lines and lines[0][2] and not has_content(lines[0][0]) and self.stack
                 and not self.stack[-1].blocks and not self.stack[-1].card):
@@ -623,8 +631,26 @@ class _Builder:
             # the rest of the paragraph (the section's first block) its back
             self.stack[-1].card = lines[0][2]
             lines = lines[1:]
-        for i, (spans, ref, marker) in enumerate(lines):
-            ways = _MULTILINE.get(plain(spans), 0) if len(spans) == 1 and not spans[0].style else 0
+        i = -1
+        while i + 1 < len(lines):
+            i += 1
+            spans, ref, marker = lines[i]
+            word = plain(spans) if len(spans) == 1 and not spans[0].style else ""
+            if word == "START" and i + 1 < len(lines) and (top or any(
+                    plain(line[0]) == "END" for line in lines[i + 1:])):
+                kind = plain(lines[i + 1][0]).strip()
+                body: list[Inline] = []
+                j = i + 2
+                while j < len(lines) and plain(lines[j][0]) != "END":
+                    body.append(lines[j][0])
+                    j += 1
+                if j == len(lines):  # its END is in a paragraph to come
+                    self.note = (kind, ref, body)
+                    break
+                pieces.extend(self._note(kind, ref, body))
+                i = j
+                continue
+            ways = _MULTILINE.get(word, 0)
             if ways or marker:
                 if marker:
                     front = spans
@@ -655,14 +681,93 @@ class _Builder:
             pieces.append(ListItem(front, (ListBlock((ListItem(back, (), ref),), False, ref),),
                                    ref, card=ways))
         out: list[Block] = []
-        for is_card, group in itertools.groupby(pieces, lambda p: isinstance(p, ListItem)):
-            if is_card:
+        for made, group in itertools.groupby(pieces, type):
+            if made is ListItem:
                 cards = tuple(p for p in group if isinstance(p, ListItem))
                 out.append(ListBlock(cards, False, cards[0].ref))
+            elif made is Paragraph:
+                out.extend(p for p in group if isinstance(p, Paragraph))
             else:
                 texts = [p for p in group if isinstance(p, tuple)]
                 out.append(Paragraph(_joined([t[0] for t in texts]), texts[0][1]))
         return out
+
+    def _note(self, kind: str, ref: SourceRef, lines: list[Inline]) -> list[ListItem | Paragraph]:
+        """An Obsidian_to_Anki note of type ``kind`` (``Basic``, ``Basic (and reversed
+        card)``, ``Cloze``, ...) from its lines: the first field's (``Front:`` or ``Text:``
+        may label it), then ``Back:`` (``Back Extra:``, ``Extra:``) and the back's; a line
+        ``Tags: a b`` gives tags. A cloze note is its text, whose ``{{c1::…}}`` make cloze
+        cards; another, a flashcard (both ways when its type says reversed)."""
+        front: list[Inline] = []
+        back: list[Inline] = []
+        field = front
+        for spans in lines:
+            label = _NOTE_FIELD.match(plain(spans))
+            if label is not None:
+                name = label.group(1).lower()
+                if name == "tags":
+                    self.tags.extend(label.group(2).split())
+                    continue
+                field = front if name in ("front", "text") else back
+                spans = cut(spans, label.start(2))
+            field.append(spans)
+        text, answer = _joined(front), _joined(back)
+        if "cloze" in kind.lower():
+            return [Paragraph(text, ref)] if has_content(text) else []
+        if has_content(text) and has_content(answer):
+            ways = 2 if "revers" in kind.lower() else 1
+            return [ListItem(text, (ListBlock((ListItem(answer, (), ref),), False, ref),), ref,
+                             card=ways)]
+        log.warning("%s: Obsidian_to_Anki note (START … END) without a front and a Back: "
+                    "field; kept as text", ref)
+        return [Paragraph(_joined([text, answer]), ref)] if has_content(text) else []
+
+    def _note_goes_on(self, node: _Node) -> bool:
+        """Add ``node`` to the open START … END note when it belongs to it (a paragraph or a
+        list before END; the note ends at its END line, or before a heading)."""
+        assert self.note is not None
+        if node.type == "heading":
+            self._add(self._end_note())
+            return False
+        kind, ref, body = self.note
+        if node.type in ("bullet_list", "ordered_list"):
+            for point in _points(self.list_block(node)):
+                text = plain(point.text)
+                if text == "END" or text.endswith(" END"):  # END continues the last point
+                    end = cut(point.text, 0, len(text) - 3)
+                    if has_content(end):
+                        body.append(end)
+                    self.note = None
+                    self._add(self._finish_note(kind, ref, body))
+                    return True
+                body.append(point.text)
+            return True
+        if node.type != "paragraph" or not node.children:
+            return True  # code, tables, rules inside a note are not read
+        lines = self.lines(node)
+        for i, (spans, _, _) in enumerate(lines):
+            if plain(spans) == "END":
+                self.note = None
+                self._add(self._finish_note(kind, ref, body))
+                rest = [line[0] for line in lines[i + 1:]]
+                if rest:
+                    self._add([Paragraph(_joined(rest), lines[i + 1][1])])
+                return True
+            body.append(spans)
+        return True
+
+    def _end_note(self) -> list[Block]:
+        """The open note, ended without its END line (a heading or the note's end came)."""
+        assert self.note is not None
+        kind, ref, body = self.note
+        self.note = None
+        log.warning("%s: START without END; read up to the next heading or the note's end",
+                    ref)
+        return self._finish_note(kind, ref, body)
+
+    def _finish_note(self, kind: str, ref: SourceRef, body: list[Inline]) -> list[Block]:
+        made = self._note(kind, ref, body)
+        return [ListBlock((m,), False, ref) if isinstance(m, ListItem) else m for m in made]
 
     def card_item(self, node: _Node) -> tuple[Inline, Inline, int]:
         """A list item's first paragraph, which may make the item a flashcard: its text (the
@@ -689,7 +794,11 @@ class _Builder:
         if node.type in ("bullet_list", "ordered_list") and node.token.map \
                 and node.token.map[0] == line:
             answer = self.list_block(node)
-            self._add([ListBlock((ListItem(front, (answer,), ref, card=ways),), False, ref)])
+            if any(has_content(it.text) or it.children for it in answer.items):
+                self._add([ListBlock((ListItem(front, (answer,), ref, card=ways),), False, ref)])
+            else:  # a list of empty points answers nothing
+                self._no_answer(front, ref)
+                self._add([answer])
             return True
         self._no_answer(front, ref)
         return False
@@ -701,7 +810,8 @@ class _Builder:
             self._no_answer(front, ref)
 
     def _no_answer(self, front: Inline, ref: SourceRef,
-                   pieces: list[tuple[Inline, SourceRef] | ListItem] | None = None) -> None:
+                   pieces: list[tuple[Inline, SourceRef] | ListItem | Paragraph] | None = None
+                   ) -> None:
         """A flashcard's front with no back: kept as text, with a warning."""
         log.warning("%s: flashcard %r has no answer (nothing after its \"?\" or #card line); "
                     "kept as text", ref, collapse(plain(front)))
@@ -711,6 +821,8 @@ class _Builder:
             pieces.append((front, ref))
 
     def document(self, meta: dict[str, object], lang: str | None, text: str) -> Document:
+        if self.note is not None:
+            self._add(self._end_note())
         self._unanswered()
         self._end_spoiler()
         self._close_to(0)
@@ -930,7 +1042,21 @@ class _Builder:
 
 def _may_hold_cards(content: str) -> bool:
     """Whether a paragraph's source may hold a flashcard written out, or a property line."""
-    return "::" in content or "#card" in content or "\n?" in content
+    return "::" in content or "#card" in content or "\n?" in content or "START" in content
+
+
+_NOTE_FIELD = re.compile(r"(Front|Text|Back|Back Extra|Extra|Tags):[ \t]*(.*)", re.DOTALL)
+"""A field's label in an Obsidian_to_Anki note."""
+
+
+def _points(block: ListBlock) -> list[ListItem]:
+    """A list's points, those under them too, in order."""
+    out = []
+    for it in block.items:
+        out.append(it)
+        for lst in it.children:
+            out.extend(_points(lst))
+    return out
 
 
 _CARD_SEPARATOR = re.compile(r"(?<!:):{2,3}(?!:)")

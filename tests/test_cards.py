@@ -380,3 +380,25 @@ def test_flashcard_lookalikes_are_not_cards(caplog):
         "Next paragraph"]
     assert "c.md:9: flashcard 'A front with nothing after it' has no answer" in caplog.text
     assert "c.md:14: flashcard 'Cytokinesis' has no answer" in caplog.text
+
+
+def test_obsidian_to_anki_notes_between_start_and_end(caplog):
+    text = ("# Cells\n\nSTART\nBasic\nWhat makes ATP?\nBack: Mitochondria.\nEND\n"
+            "<!--ID: 1566052191670-->\n\nSTART\nBasic (and reversed card)\n"
+            "Front: What is osmosis?\n\nBack: Water crossing a **membrane**.\n- by diffusion\n"
+            "END\n\nSTART\nCloze\nThe capital of {{c1::France}} is {{c2::Paris}}.\n"
+            "Tags: geo\nEND\n\nSTART\nBasic\nA front only\n\n## Next\n\n- a\n- b\n")
+    doc = parse(text, "o.md")
+    assert doc.tags == ("geo",)
+    assert _flashcards(text) == {
+        "What makes ATP?": ("Mitochondria.", 3, False, ()),
+        "What is osmosis?": ("Water crossing a membrane. by diffusion", 10, True, ()),
+    }
+    cards = derive(doc)
+    (cloze,) = [c for c in cards if c.kind == "cloze"]
+    assert cloze.prompt == "The capital of […] is […]." and cloze.ref.line == 18
+    # one left open ends at the next heading, with a warning, and stays text
+    assert "o.md:24: START without END" in caplog.text
+    assert "o.md:24: Obsidian_to_Anki note (START … END) without a front" in caplog.text
+    assert Counter(c.kind for c in cards) == {"flashcard": 2, "cloze": 1, "section": 1}
+    assert not any("START" in c.prompt or "END" in back_text(c) for c in cards)
