@@ -93,6 +93,10 @@ def test_copies_of_the_worked_example_are_rejected():
 def test_answer_must_be_in_note():
     req = Request("MNIST", "context", "en", "section")
     assert reject_reason("Which dataset has digits?", req, NOTE, []) == "answer not in note"
+    # as flashgen reads the note: H<sub>2</sub>O is H₂O in the passage the answer came from
+    water = Request("H₂O", "Water is H₂O and boils at 100 °C", "en", "section")
+    assert reject_reason("What is the formula for water?", water,
+                         "- Water is H<sub>2</sub>O and boils at 100 °C\n", []) is None
 
 
 def test_pick_answers_from_seed():

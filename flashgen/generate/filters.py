@@ -42,10 +42,13 @@ def _norm(text: str) -> str:
 def reject_reason(question: str, req: Request, note_text: str,
                   others: Iterable[str], example: str = "") -> str | None:
     """Why ``question`` must be dropped, or None to keep it. ``example`` is the text of any
-    worked example the model was shown; questions that borrow from it are copies."""
+    worked example the model was shown; questions that borrow from it are copies. The answer
+    must be in the note as written, or as flashgen reads it: in its passage (the text of
+    ``H<sub>2</sub>O`` is H₂O, of ``[[Note|shown]]`` its shown words)."""
     if not question:
         return "empty output"
-    if _norm(req.answer) not in _norm(note_text):
+    answer = _norm(req.answer)
+    if answer not in _norm(note_text) and answer not in _norm(req.context):
         return "answer not in note"
     words = question.split()
     if len(question) < MIN_CHARS or len(words) < 3:
