@@ -666,8 +666,7 @@ class _Builder:
                     front, ref = _joined([a[0] for a in asked]), asked[0][1]
                 back = _joined([line[0] for line in lines[i + 1:]])
                 if back:
-                    pieces.append(ListItem(front, (ListBlock((ListItem(back, (), ref),), False,
-                                                             ref),), ref, card=marker or ways))
+                    pieces.append(_card(front, back, marker or ways, ref))
                 elif top and node.token.map:
                     self.asking = (front, ref, marker or ways, node.token.map[1])
                 else:
@@ -677,9 +676,7 @@ class _Builder:
             if split is None:
                 pieces.append((spans, ref))
                 continue
-            front, back, ways = split
-            pieces.append(ListItem(front, (ListBlock((ListItem(back, (), ref),), False, ref),),
-                                   ref, card=ways))
+            pieces.append(_card(*split, ref))
         out: list[Block] = []
         for made, group in itertools.groupby(pieces, type):
             if made is ListItem:
@@ -715,9 +712,7 @@ class _Builder:
         if "cloze" in kind.lower():
             return [Paragraph(text, ref)] if has_content(text) else []
         if has_content(text) and has_content(answer):
-            ways = 2 if "revers" in kind.lower() else 1
-            return [ListItem(text, (ListBlock((ListItem(answer, (), ref),), False, ref),), ref,
-                             card=ways)]
+            return [_card(text, answer, 2 if "revers" in kind.lower() else 1, ref)]
         log.warning("%s: Obsidian_to_Anki note (START … END) without a front and a Back: "
                     "field; kept as text", ref)
         return [Paragraph(_joined([text, answer]), ref)] if has_content(text) else []
@@ -1068,6 +1063,12 @@ _CARD_TAGS = {"card": 1, "card-reverse": 2, "card/reverse": 2}
 _PROPERTY = re.compile(r"([a-z][a-z0-9_-]*)::[ \t]+(.*)", re.DOTALL)
 """A property line, ``key:: value`` (Logseq's, Dataview's): a lower-case key, no blank
 before the colons, one after."""
+
+
+def _card(front: Inline, back: Inline, ways: int, ref: SourceRef) -> ListItem:
+    """A flashcard as a point: its front, and its back as the one point under it; ``ways``
+    as ``ListItem.card``."""
+    return ListItem(front, (ListBlock((ListItem(back, (), ref),), False, ref),), ref, card=ways)
 
 
 def _split_card(line: Inline) -> tuple[Inline, Inline, int] | None:
