@@ -650,6 +650,15 @@ class _Builder:
                 pieces.extend(self._note(kind, ref, body))
                 i = j
                 continue
+            text = word or plain(spans)
+            inline = _INLINE_NOTE.fullmatch(text) if "STARTI" in text else None
+            if inline is not None:  # STARTI [Basic] front Back: back ENDI, on one line
+                content = cut(spans, inline.start(2), inline.end(2))
+                label = _INLINE_BACK.search(plain(content))
+                fields = ([content] if label is None else
+                          [cut(content, 0, label.start()), cut(content, label.start() + 1)])
+                pieces.extend(self._note(inline.group(1) or "Basic", ref, fields))
+                continue
             ways = _MULTILINE.get(word, 0)
             if ways or marker:
                 if marker:
@@ -1040,6 +1049,10 @@ def _may_hold_cards(content: str) -> bool:
     return "::" in content or "#card" in content or "\n?" in content or "START" in content
 
 
+_INLINE_NOTE = re.compile(r"STARTI[ \t]*(?:\[([^\]]*)\])?[ \t]*(.*?)[ \t]*ENDI")
+"""An Obsidian_to_Anki note on one line, its note type in brackets (default Basic)."""
+_INLINE_BACK = re.compile(r"\s(?:Back|Back Extra|Extra):")
+"""Where the back of an Obsidian_to_Anki note on one line starts."""
 _NOTE_FIELD = re.compile(r"(Front|Text|Back|Back Extra|Extra|Tags):[ \t]*(.*)", re.DOTALL)
 """A field's label in an Obsidian_to_Anki note."""
 

@@ -387,12 +387,17 @@ def test_obsidian_to_anki_notes_between_start_and_end(caplog):
             "<!--ID: 1566052191670-->\n\nSTART\nBasic (and reversed card)\n"
             "Front: What is osmosis?\n\nBack: Water crossing a **membrane**.\n- by diffusion\n"
             "END\n\nSTART\nCloze\nThe capital of {{c1::France}} is {{c2::Paris}}.\n"
-            "Tags: geo\nEND\n\nSTART\nBasic\nA front only\n\n## Next\n\n- a\n- b\n")
+            "Tags: geo\nEND\n\nSTART\nBasic\nA front only\n\n## Next\n\n- a\n- b\n\n"
+            "STARTI [Basic (and reversed card)] What is **ATP**? Back: Energy. ENDI\n"
+            "STARTI What makes proteins? Back: Ribosomes ENDI\n")
     doc = parse(text, "o.md")
     assert doc.tags == ("geo",)
     assert _flashcards(text) == {
         "What makes ATP?": ("Mitochondria.", 3, False, ()),
         "What is osmosis?": ("Water crossing a membrane. by diffusion", 10, True, ()),
+        # on one line: STARTI [note type] front Back: back ENDI
+        "What is ATP?": ("Energy.", 33, True, ("Next",)),
+        "What makes proteins?": ("Ribosomes", 34, False, ("Next",)),
     }
     cards = derive(doc)
     (cloze,) = [c for c in cards if c.kind == "cloze"]
@@ -400,5 +405,5 @@ def test_obsidian_to_anki_notes_between_start_and_end(caplog):
     # one left open ends at the next heading, with a warning, and stays text
     assert "o.md:24: START without END" in caplog.text
     assert "o.md:24: Obsidian_to_Anki note (START … END) without a front" in caplog.text
-    assert Counter(c.kind for c in cards) == {"flashcard": 2, "cloze": 1, "section": 1}
+    assert Counter(c.kind for c in cards) == {"flashcard": 4, "cloze": 1, "section": 1}
     assert not any("START" in c.prompt or "END" in back_text(c) for c in cards)

@@ -20,7 +20,7 @@ MD_ATOMS = st.sampled_from([
     "[l](javascript:x)", "🚀", "\u00e2\u0153\u2026", "é", "\U0001fbe0", "\t", "\\|", "{{c1::", "}}",
     "::", ":::", "\n?\n", "\n??\n", " #card", " #card-reverse", "tags:: ", "<!--", "-->", " ^id",
     "{{cloze ", "<sub>", "</sub>", "<b>", "</b>", "<br>", "<aside>\n", "<a href='javascript:x'>",
-    "</a>", "<mark onclick=x>", "START\n", "\nEND\n", "Back: ", "Basic\n",
+    "</a>", "<mark onclick=x>", "START\n", "\nEND\n", "Back: ", "Basic\n", "STARTI ", " ENDI",
 ])
 MARKDOWN = st.lists(st.one_of(MD_ATOMS, st.text(max_size=12)), max_size=60).map("".join)
 LIVE = re.compile(r"<(?!/?(?:b|i|code|ul|ol|li|div|span|a href=\"https?:|img src=\"fg-)[ >])",
