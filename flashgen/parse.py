@@ -513,11 +513,7 @@ class _Builder:
             self._close_to(level)
             self.stack.append(_Open(title, level, self.ref(node), self._card_marker(found, title)))
             return
-        if self.cards and node.type == "paragraph" and node.children and _may_hold_cards(
-                node.children[0].token.content):
-            self._add(self.card_lines(node, top=True))
-            return
-        self._add(self.blocks(node))
+        self._add(self.blocks(node, top=True))
 
     def _add(self, blocks: list[Block]) -> None:
         (self.stack[-1].blocks if self.stack else self.preamble).extend(blocks)
@@ -859,13 +855,15 @@ class _Builder:
 
     # -- blocks ---------------------------------------------------------------
 
-    def blocks(self, node: _Node) -> list[Block]:
+    def blocks(self, node: _Node, top: bool = False) -> list[Block]:
+        """The blocks of a syntax node (``top``: it is not inside a quote or a list, so a
+        flashcard's front may take its back from the blocks that follow)."""
         kind = node.type
         if kind == "paragraph":
             if not node.children or _COMMENT_BLOCK.match(node.children[0].token.content):
                 return []  # an Obsidian comment is for the writer alone
             if self.cards and _may_hold_cards(node.children[0].token.content):
-                return self.card_lines(node, top=False)
+                return self.card_lines(node, top)
             text = self.inline(node.children[0], self.ref(node).line)
             return [Paragraph(text, self.ref(node))] if has_content(text) else []
         if kind in ("bullet_list", "ordered_list"):
@@ -1417,7 +1415,7 @@ def _html_tokens(raw: str) -> list[Token] | None:
             else:
                 return None
         else:
-            out.append(Token("text", "", 0, content=html.unescape(piece)))
+            out.append(_text_token(html.unescape(piece)))
     return out
 
 

@@ -79,6 +79,14 @@ def test_links_and_html_are_text():
     assert "<script>alert(1)</script>" in plain(spans)
 
 
+def test_an_obsidian_comment_holding_card_syntax_stays_hidden():
+    # the comment test comes first, at the top of the note as inside a quote
+    doc = parse("# T\n\n%%\nfront::back is private\n%%\n\n> %%\n> q::a\n> %%\n\n- a\n- b\n",
+                "c.md")
+    assert [type(b).__name__ for b in doc.blocks] == ["ListBlock"]
+    assert not any(it.card for it in doc.blocks[0].items)
+
+
 def test_html_comments_and_block_ids_are_not_text():
     doc = parse("<!-- TODO: a diagram\nof the cell -->\n\n"
                 "- The **nucleus** holds DNA <!-- check -->\n"
