@@ -1197,6 +1197,19 @@ def _script(text: str, kind: str) -> str:
             else shifted)
 
 
+def _inside(style: str, href: str, kind: str, target: str = "") -> tuple[str, str]:
+    """The style and link target of text inside a Markdown or HTML element of ``kind``
+    ("link" to ``target``, "strong", "em", "code"; others keep both) when the text around
+    it has ``style`` and ``href``: the outermost style wins, except that strong beats em."""
+    if kind == "link":
+        return style or "link", href or target
+    if kind in ("strong", "em"):
+        return style if style in ("strong", "link") else kind, href
+    if kind == "code":
+        return style or "code", href
+    return style, href
+
+
 def _spans(tokens: list[Token], tags: list[str], marked: Callable[[str], bool]) -> list[Span]:
     """Styled runs of an inline token's children. Styles nest: the outermost emphasis wins,
     except that strong beats em; a link keeps the style around it and its own target. The
@@ -1238,27 +1251,17 @@ def _spans(tokens: list[Token], tags: list[str], marked: Callable[[str], bool]) 
                     if name in _SCRIPTS:
                         scripts.pop()
             else:
+                target = ""
                 if effect == "link":
                     found = _HREF.search(tag.group(3))
                     target = next((g for g in found.groups() if g is not None), "") if found else ""
-                    stack.append((style or "link", href or html.unescape(target)))
-                elif effect in ("strong", "em"):
-                    stack.append((style if style in ("strong", "link") else effect, href))
-                elif effect == "code":
-                    stack.append((style or "code", href))
-                else:
-                    stack.append((style, href))
-                    if effect in _SCRIPTS:
-                        scripts.append(effect)
+                stack.append(_inside(style, href, effect, html.unescape(target)))
+                if effect in _SCRIPTS:
+                    scripts.append(effect)
                 opened.append((name, len(stack)))
         elif token.nesting == 1:
-            kind = kind[:-5]  # "xxx_open" -> "xxx"
-            if kind == "link":
-                stack.append((style or "link", href or str(token.attrs.get("href", ""))))
-            elif kind in ("strong", "em"):
-                stack.append((style if style in ("strong", "link") else kind, href))
-            else:  # strikethrough and anything else: keep the text
-                stack.append((style, href))
+            kind = kind[:-5]  # "xxx_open" -> "xxx"; strikethrough and others keep the style
+            stack.append(_inside(style, href, kind, str(token.attrs.get("href", ""))))
         elif token.nesting == -1:
             if len(stack) > 1:
                 stack.pop()
