@@ -19,6 +19,8 @@ from flashgen.manifest import Manifest, fingerprint, settings_hash
 from flashgen.manifest import key as manifest_key
 
 if TYPE_CHECKING:
+    import threading
+
     from flashgen.generate.stage import Stage
     from flashgen.model import Deck
 
@@ -455,6 +457,7 @@ def _build(options: BuildOptions, groups: list[tuple[Path, bool, list[Path]]],
 
         stage = Stage(options.generate, progress)
     results: list[NoteResult] = []
+    ending: list[threading.Thread] = []  # pools ending, each in a thread, joined last
     packages: list[_VaultPackage] = []
     seen: set[Path] = set()
     taken: dict[str, Path] = {}  # stem -> the note whose files have it
@@ -474,7 +477,7 @@ def _build(options: BuildOptions, groups: list[tuple[Path, bool, list[Path]]],
         todo = [p for p in fresh if p not in clashes
                 and not (options.incremental and manifest.unchanged(p, settings, prints[p]))]
         processed = _process_all([(p, stems.get(p, "")) for p in todo], options, stage,
-                                 per_note, in_vault)
+                                 per_note, in_vault, ending)
         next(processed)  # workers start now, and get ready while the package opens
         package = None
         if in_vault and fresh:
@@ -503,10 +506,14 @@ def _build(options: BuildOptions, groups: list[tuple[Path, bool, list[Path]]],
         next(processed, None)  # the pool ends: its workers exit while the package is written
         if package is not None:
             packages.append(package)
-    for written in _write_packages(packages, manifest, seen):
-        results.append(written)
-        if on_note is not None:
-            on_note(written)
+    try:
+        for written in _write_packages(packages, manifest, seen):
+            results.append(written)
+            if on_note is not None:
+                on_note(written)
+    finally:
+        for end in ending:
+            end.join()
     return results
 
 
@@ -573,10 +580,12 @@ PARALLEL_MIN_NOTES = 48
 
 
 def _process_all(jobs: list[tuple[Path, str]], options: BuildOptions, stage: Stage | None,
-                 formats: tuple[str, ...], vault: bool) -> Iterator[_Done | None]:
+                 formats: tuple[str, ...], vault: bool,
+                 ending: list[threading.Thread]) -> Iterator[_Done | None]:
     """Process notes (each with the stem of its files) in order: here, or in worker processes
     for many notes without a model (the model stays in one process). Yields None first, once
-    the workers have started; then the results, in order, as they are ready."""
+    the workers have started; then the results, in order, as they are ready. A pool whose
+    results are all in is ended in a thread, added to ``ending`` for the build to join."""
     workers = min(os.cpu_count() or 1, 8)
     if stage is not None or workers < 2 or len(jobs) < PARALLEL_MIN_NOTES:
         yield None
@@ -612,9 +621,20 @@ def _process_all(jobs: list[tuple[Path, str]], options: BuildOptions, stage: Sta
         yield from done
         finished = True
     finally:
-        # once every result is in, the workers exit on their own while the build goes on;
-        # otherwise (an interrupted or failed build) wait for them, as before
-        pool.shutdown(wait=not finished)
+        # once every result is in, the pool ends in a thread of its own, its workers exiting
+        # while the build goes on (and its memory given back before the package is written);
+        # the build joins that thread (``ending``). shutdown(wait=False) would drop what
+        # joins the pool's own thread, and at exit Python 3.11 could then write to that
+        # thread's closed pipe ("Exception ignored ... Bad file descriptor", 3 of 12 builds
+        # of two folders). An interrupted or failed build ends its pool here.
+        if finished:
+            import threading
+
+            end = threading.Thread(target=pool.shutdown, name="flashgen-pool-end")
+            end.start()
+            ending.append(end)
+        else:
+            pool.shutdown(wait=True)
         gc.unfreeze()
 
 

@@ -778,3 +778,27 @@ def test_a_note_that_makes_no_card_says_so(tmp_path):
     assert ("links.md: no cards: nothing in it makes one (points, table rows, questions, bold "
             "terms; reading lists and lists of links do not); nothing written") in result.output
     assert not (tmp_path / "out" / "links.csv").exists()
+
+
+def test_a_parallel_build_leaves_no_pool_running(tmp_path, monkeypatch):
+    """The worker pool is ended, and waited for, before build() returns. Ended without
+    waiting (shutdown(wait=False)), a pool drops what would join its thread, which could then
+    be closing its pipe while Python exits: 'Exception ignored ... Bad file descriptor'
+    followed some builds."""
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    waits = []
+    shutdown = ProcessPoolExecutor.shutdown
+
+    def recorded(self, wait=True, **kw):
+        waits.append(wait)
+        return shutdown(self, wait=wait, **kw)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "shutdown", recorded)
+    folder = tmp_path / "vault"
+    _write_vault(folder, 60, "point")
+    build(BuildOptions(paths=(folder,), out_dir=tmp_path / "out", formats=("apkg", "csv")))
+    assert waits == [True]
+    managers = [t for t in threading.enumerate() if type(t).__name__ == "_ExecutorManagerThread"]
+    assert managers == []
