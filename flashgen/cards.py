@@ -739,31 +739,41 @@ def _sentences(text: Inline) -> list[Inline]:
 
 
 def _cloze(sentence: Inline, prefix: str) -> tuple[Inline, str] | None:
-    phrases = [s for s in sentence if s.style == "strong" and len(s.text.strip()) >= 2
-               and not s.text.strip().endswith(":")]
+    """The sentence with its phrases to hide as cloze spans, and its prompt. The phrases are
+    its bold ones, or, where the writer numbered Anki clozes in it, those alone (bold text
+    then stays bold), each keeping its number and hint."""
+    if any(s.cloze for s in sentence):
+        phrases = [s for s in sentence if s.cloze]
+        spans = [Span(s.text, "cloze", s.href if s.style != "link" else "", 0, s.cloze)
+                 if s.cloze else s for s in sentence]
+    else:
+        phrases = [s for s in sentence if s.style == "strong" and len(s.text.strip()) >= 2
+                   and not s.text.strip().endswith(":")]
+        spans = [Span(s.text, "cloze") if s in phrases else Span(s.text, "" if s.style == "strong"
+                 else s.style, s.href) for s in sentence]
     if not phrases:
         return None
     letters = sum(len(s.text.strip()) for s in sentence)
     hidden = sum(len(s.text.strip()) for s in phrases)
-    spans = [Span(s.text, "cloze") if s in phrases else Span(s.text, "" if s.style == "strong"
-             else s.style, s.href) for s in sentence]
     if hidden >= 0.8 * letters:
         if not prefix:
             return None
         spans.insert(0, Span(prefix.rstrip() + " "))
-    first = spans[0]
-    spans[0] = Span(first.text.lstrip(), first.style, first.href)
-    masked = collapse("".join("[…]" if s.style == "cloze" else s.text for s in spans))
+    spans[0] = spans[0].with_text(spans[0].text.lstrip())
+    masked = collapse("".join(f"[{s.href or '…'}]" if s.style == "cloze" else s.text
+                              for s in spans))
     return tuple(spans), masked
 
 
 def cloze_cards(note: Note) -> Iterator[Card]:
-    """Bold phrases inside points and paragraphs, hidden in their sentence."""
+    """Bold phrases inside points and paragraphs, hidden in their sentence; Anki clozes that
+    the writer numbered, hidden in their point or paragraph (one Anki note, whose numbers
+    make its cards)."""
 
     def from_inline(text: Inline, prefix: str, path: tuple[str, ...], ref: SourceRef):
-        if not any(s.style == "strong" for s in text):
+        if not any(s.style == "strong" or s.cloze for s in text):
             return  # nothing bold, nothing to hide
-        for sentence in _sentences(text):
+        for sentence in [text] if any(s.cloze for s in text) else _sentences(text):
             made = _cloze(sentence, prefix)
             if made is None:
                 continue

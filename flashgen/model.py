@@ -76,12 +76,25 @@ class Span:
     """"" plain, "strong", "em", "code", "link", "image", "math" or "display_math" (TeX), or
     "cloze" (a hidden phrase)."""
     href: str = ""
-    """Link target or image source, for "link" and "image"."""
+    """Link target or image source, for "link" and "image"; the hint of an Anki cloze the
+    writer numbered (``cloze``)."""
     line: int = 0
     """Source line of an image (0 when unknown or not an image)."""
+    cloze: int = 0
+    """The number the writer gave this phrase as an Anki cloze, ``{{c2::phrase::hint}}``
+    (phrases of one number are hidden together, on a card of their own); 0 for none."""
+
+    def with_text(self, text: str) -> Span:
+        """This span with other text (part of it, or its blanks trimmed)."""
+        return Span(text, self.style, self.href, self.line, self.cloze)
 
 
 Inline = tuple[Span, ...]
+
+CLOZE_MAX = 65535
+"""The highest cloze number Anki reads (a card's ordinal is 16 bits): to Anki,
+``{{c70000::x}}`` is text, and a card of that ordinal fails the import of its whole
+package."""
 
 PATH_SEP = " › "
 """Joins heading titles into a path."""
@@ -113,12 +126,12 @@ def cut(text: Inline, start: int, stop: int | None = None) -> Inline:
         end = at + len(s.text)
         lo, hi = max(start, at), end if stop is None else min(stop, end)
         if lo < hi:
-            out.append(Span(s.text[lo - at:hi - at], s.style, s.href, s.line))
+            out.append(s.with_text(s.text[lo - at:hi - at]))
         at = end
     if out and out[0].style != "image":
-        out[0] = Span(out[0].text.lstrip(), out[0].style, out[0].href, out[0].line)
+        out[0] = out[0].with_text(out[0].text.lstrip())
     if out and out[-1].style != "image":
-        out[-1] = Span(out[-1].text.rstrip(), out[-1].style, out[-1].href, out[-1].line)
+        out[-1] = out[-1].with_text(out[-1].text.rstrip())
     return tuple(s for s in out if s.text or s.style == "image")
 
 

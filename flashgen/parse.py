@@ -16,6 +16,7 @@ from urllib.parse import quote
 from flashgen import i18n
 from flashgen.media import IMAGE_SUFFIXES
 from flashgen.model import (
+    CLOZE_MAX,
     PATH_SEP,
     Block,
     Document,
@@ -884,8 +885,8 @@ class _Builder:
                 text = tuple(_html_spans(raw, "", ""))
             else:
                 spans = self.spans(found, self.ref(node).line)
-                text = cut(tuple(Span(_BLANKS.sub(" ", s.text), s.style, s.href, s.line)
-                                 if s.style != "image" else s for s in spans), 0)
+                text = cut(tuple(s.with_text(_BLANKS.sub(" ", s.text)) if s.style != "image" else s
+                                 for s in spans), 0)
             return [Paragraph(text, self.ref(node))] if has_content(text) else []
         if kind == "blockquote":
             out: list[Block] = []
@@ -1034,9 +1035,10 @@ class _Builder:
         for s in spans:
             if not s.text and s.style != "image":
                 continue
-            if (merged and merged[-1].style == s.style and merged[-1].href == s.href
-                    and s.style != "image"):
-                merged[-1] = Span(merged[-1].text + s.text, s.style, s.href)
+            last = merged[-1] if merged else None
+            if (last is not None and last.style == s.style and last.href == s.href
+                    and last.cloze == s.cloze and s.style != "image"):
+                merged[-1] = last.with_text(last.text + s.text)
             else:
                 merged.append(s)
         return tuple(merged)
@@ -1166,7 +1168,7 @@ def _trim_end(text: Inline) -> Inline:
     kept = kept.rstrip()
     if kept == last.text:
         return text
-    return (*text[:-1], Span(kept, last.style, last.href)) if kept else text[:-1]
+    return (*text[:-1], last.with_text(kept)) if kept else text[:-1]
 
 
 _HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)((?:\s[^<>]*?)?)\s*/?>\Z")
@@ -1282,7 +1284,7 @@ _MARKS = re.compile(
     + r"|==(?=[^\s=])([^=\n]*?[^\s=])=="
     # Anki's own cloze, {{c1::answer}} or {{c1::answer::hint}}, written into the note, and
     # Logseq's, {{cloze answer}}
-    + r"|\{\{(?:c\d+::|cloze[ \t]+)(.+?)(?:::[^{}]*)?\}\}"
+    + r"|\{\{(?:c(\d+)::|cloze[ \t]+)(.+?)(?:::([^{}]*))?\}\}"
     # an Obsidian comment, %%hidden%%
     + r"|(%%.*?%%)"
     # an Obsidian #tag, nested ones with /, not all digits (#1 is a number) and no colour
@@ -1313,7 +1315,8 @@ def _tagged(text: str) -> bool:
 def _marked_spans(text: str, style: str, href: str, tags: list[str]) -> list[Span]:
     """``text`` (a text token's) with its wiki links as the words they show (the shown text,
     else the note's name and heading; an embedded picture becomes an image span), its
-    highlights and Anki clozes as strong text, which cards treat as bold (a term to hide),
+    highlights and Anki clozes as strong text, which cards treat as bold (a term to hide; an
+    Anki cloze keeps its number and hint, ``Span.cloze`` and ``href``),
     its comments dropped, and its #tags added to ``tags``: tags that end the text are
     dropped from it, one inside a sentence stays as written."""
     out: list[Span] = []
@@ -1321,7 +1324,8 @@ def _marked_spans(text: str, style: str, href: str, tags: list[str]) -> list[Spa
     strong = style if style in ("strong", "link") else "strong"
     ends = False  # tags end the text: what follows them is blank
     for m in _MARKS.finditer(text):
-        bang, target, block, heading, shown, highlight, cloze, _comment, tag = m.groups()
+        (bang, target, block, heading, shown, highlight, number, cloze, hint, _comment,
+         tag) = m.groups()
         before = text[at:m.start()]
         at = m.end()
         if tag is not None:
@@ -1331,8 +1335,12 @@ def _marked_spans(text: str, style: str, href: str, tags: list[str]) -> list[Spa
         if before:
             out.append(Span(before, style, href))
         if target is None:
-            if highlight or cloze:
-                out.append(Span(highlight or cloze, strong, href))
+            if highlight:
+                out.append(Span(highlight, strong, href))
+            elif cloze:  # the writer's number and hint kept, for the cloze rule
+                n = int(number or 0)
+                out.append(Span(cloze, strong, href if strong == "link" else (hint or "").strip(),
+                                0, n if n <= CLOZE_MAX else 0))  # else bold, as c0 is
             continue
         target = target.strip()
         if bang and target.lower().endswith(IMAGE_SUFFIXES):  # embedded notes show their name
@@ -1345,7 +1353,7 @@ def _marked_spans(text: str, style: str, href: str, tags: list[str]) -> list[Spa
     if at < len(text) and not ends:
         out.append(Span(text[at:], style, href))
     elif out and out[-1].style == style:  # what a comment or tags ended leaves no blank
-        out[-1] = Span(out[-1].text.rstrip(), style, href)
+        out[-1] = out[-1].with_text(out[-1].text.rstrip())
     return out
 
 

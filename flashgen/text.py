@@ -57,7 +57,7 @@ def clean_inline(inline: Inline) -> Inline:
             continue
         t = _SPACE.sub(" ", drop_decoration(s.text))
         if t:
-            spans.append(Span(t, s.style, s.href))
+            spans.append(s.with_text(t))
     # trim the ends
     while spans and not spans[0].text.strip():
         spans.pop(0)
@@ -67,8 +67,8 @@ def clean_inline(inline: Inline) -> Inline:
         return ()
     first = spans[0]
     lead = _NUMBERING.sub("", first.text.lstrip(), count=1)
-    spans[0] = Span(lead, first.style, first.href)
-    spans[-1] = Span(spans[-1].text.rstrip(), spans[-1].style, spans[-1].href)
+    spans[0] = first.with_text(lead)
+    spans[-1] = spans[-1].with_text(spans[-1].text.rstrip())
     return tuple(s for s in spans if s.text)
 
 

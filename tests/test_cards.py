@@ -281,6 +281,40 @@ def test_highlights_and_anki_clozes_in_a_note_make_cloze_cards():
     assert [s.text for s in clozes[0].front[0].text if s.style == "cloze"] == ["Paris"]
 
 
+def test_anki_clozes_keep_the_writers_numbers_and_hints():
+    """A point or paragraph with numbered Anki clozes is one cloze note, as in Anki: the
+    phrases of one number are hidden together, each number makes a card, hints are kept, and
+    bold text beside them stays bold instead of being hidden too."""
+    from flashgen.export.anki import note_rows
+    from flashgen.model import Deck
+
+    text = ("# Geo\n\n## Capitals\n\n"
+            "- The capital of France is {{c1::Paris}}. Peru's is **{{c2::Lima::a city}}**, "
+            "and {{c1::Rome}} is Italy's.\n"
+            "- **Bern** is Switzerland's. ==Madrid== is Spain's.\n"
+            "- {{c0::Oslo}} and {{c70000::Kyiv}} are no numbers Anki reads.\n")
+    clozes = _cards(text, "cloze")
+    assert [c.prompt for c in clozes] == [
+        "The capital of France is […]. Peru's is [a city], and […] is Italy's.",
+        "[…] is Switzerland's.", "[…] is Spain's.", "[…] and […] are no numbers Anki reads."]
+    rows = note_rows(Deck("Geo", "n.md", "en", tuple(clozes), "n"))
+    assert rows[0].fields[0] == ("<div>The capital of France is {{c1::Paris}}. Peru's is "
+                                 "{{c2::Lima::a city}}, and {{c1::Rome}} is Italy's.</div>")
+    assert rows[0].ords == (0, 1)
+    # unnumbered: each sentence its own note, as before
+    assert [r.fields[0] for r in rows[1:3]] == [
+        "<div>{{c1::Bern}} is Switzerland's.</div>", "<div>{{c1::Madrid}} is Spain's.</div>"]
+    assert rows[3].fields[0].startswith("<div>{{c1::Oslo}} and {{c2::Kyiv}}")
+    # printed fronts show a hint where Anki would
+    assert body_lines(clozes[0].front, cloze="hide") == [
+        "The capital of France is _____. Peru's is [a city], and _____ is Italy's."]
+    # bold text in a numbered point is not hidden
+    numbered = _cards("# G\n\n## C\n\n- **Paris** is the capital of {{c1::France}}.\n",
+                      "cloze")
+    assert [c.prompt for c in numbered] == ["Paris is the capital of […]."]
+    assert Span("Paris", "strong") in numbered[0].front[0].text
+
+
 def test_details_hide_answers_that_question_cards_show():
     text = ("# Cells\n\n## Organelles\n\n- Mitochondria make ATP.\n- Ribosomes make proteins.\n\n"
             "<details>\n<summary>What makes <b>ATP</b>?</summary>\n\nMitochondria.\n\n"

@@ -124,6 +124,25 @@ def test_html_that_formats_text_is_formatting_in_anki(tmp_path, anki):
     assert cloze["Text"] == "<div>{{c1::Heavy}} water is D₂O and rare</div>"
 
 
+def test_anki_clozes_written_in_a_note_are_one_anki_note_each(tmp_path, anki):
+    note = tmp_path / "geo.md"
+    note.write_text("# Geo\n\n## Capitals\n\n"
+                    "- The capital of France is {{c1::Paris}}. Peru's is {{c2::Lima::a city}}, "
+                    "and {{c1::Rome}} is Italy's.\n"
+                    "- **Oslo** is Norway's; `{{c70000::x}}` is code.\n", encoding="utf-8")
+    log = anki.import_apkg(build_apkg(note, tmp_path / "out"))
+    # a number Anki cannot hold does not fail the import
+    assert len(log.new) == anki.count() == 3 and anki.count("tag:flashgen::cloze") == 2
+    (written,) = anki.notes("tag:flashgen::cloze Paris")
+    cards = sorted(written.cards(), key=lambda c: c.ord)
+    assert [c.ord for c in cards] == [0, 1]  # c1 (Paris and Rome together), c2
+    assert 'data-cloze="Rome"' in cards[0].question()
+    assert 'data-cloze="Paris"' in cards[0].question()
+    assert "[a city]" in cards[1].question() and "Rome" in cards[1].question()
+    (code,) = anki.notes("tag:flashgen::cloze Oslo")
+    assert [c.ord for c in code.cards()] == [0]
+
+
 def test_reverse_cards_for_table_rows(tmp_path, anki):
     note = tmp_path / "vocab.md"
     note.write_text("| Word | Meaning |\n|---|---|\n| anjing | dog |\n| kucing | cat |\n")

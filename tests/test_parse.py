@@ -189,10 +189,16 @@ def test_definition_lists_become_points_that_know_their_term():
 def test_highlights_and_anki_clozes_are_strong_text():
     doc = parse("- The capital of France is {{c1::Paris}}, of Peru {{c2::Lima::a city}}.\n"
                 "- ==Madrid== is in [[Spain|Spain]]; if a == b then c == d\n"
-                "- `{{c1::code}}` and ==x y==\n", "m.md")
-    first, second, third = doc.blocks[0].items
-    assert first.text == (Span("The capital of France is "), Span("Paris", "strong"),
-                          Span(", of Peru "), Span("Lima", "strong"), Span("."))
+                "- `{{c1::code}}` and ==x y==\n"
+                "- {{c1::a}}{{c2::b}}{{c2::c}} {{cloze d}} {{c0::e}}\n", "m.md")
+    first, second, third, fourth = doc.blocks[0].items
+    # an Anki cloze keeps the writer's number, and hint
+    assert first.text == (Span("The capital of France is "), Span("Paris", "strong", cloze=1),
+                          Span(", of Peru "), Span("Lima", "strong", "a city", cloze=2),
+                          Span("."))
+    # clozes side by side stay apart unless one number joins them; Logseq's have none
+    assert fourth.text == (Span("a", "strong", cloze=1), Span("bc", "strong", cloze=2),
+                           Span(" "), Span("d", "strong"), Span(" "), Span("e", "strong"))
     # a == b is no highlight: blanks just inside the marks
     assert second.text == (Span("Madrid", "strong"), Span(" is in Spain; if a == b then c == d"))
     assert third.text == (Span("{{c1::code}}", "code"), Span(" and "), Span("x y", "strong"))

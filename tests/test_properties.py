@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from flashgen.cards import derive
+from flashgen.export.anki import card_ords, note_fields
 from flashgen.export.render import body_html, body_lines
 from flashgen.model import Text
 from flashgen.parse import parse
@@ -21,6 +22,7 @@ MD_ATOMS = st.sampled_from([
     "::", ":::", "\n?\n", "\n??\n", " #card", " #card-reverse", "tags:: ", "<!--", "-->", " ^id",
     "{{cloze ", "<sub>", "</sub>", "<b>", "</b>", "<br>", "<aside>\n", "<a href='javascript:x'>",
     "</a>", "<mark onclick=x>", "START\n", "\nEND\n", "Back: ", "Basic\n", "STARTI ", " ENDI",
+    "{{c2::", "::<b>h</b>}}", "{{c70000::", "{{c0::",
 ])
 MARKDOWN = st.lists(st.one_of(MD_ATOMS, st.text(max_size=12)), max_size=60).map("".join)
 LIVE = re.compile(r"<(?!/?(?:b|i|code|ul|ol|li|div|span|a href=\"https?:|img src=\"fg-)[ >])",
@@ -56,6 +58,9 @@ def test_any_markdown_gives_valid_cards(text):
         assert _shown(card.front, cloze="hide")
         if card.kind != "cloze":
             assert _shown(card.back)
+        else:  # and Anki makes a card of it: a cloze number it reads
+            kind, fields = note_fields(card)
+            assert card_ords(kind, fields), fields[0]
         for side in card.reverse or ():
             assert _shown(side)
         for side in (card.front, card.back, *(card.reverse or ())):

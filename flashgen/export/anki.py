@@ -16,7 +16,7 @@ import orjson
 from flashgen.export.files import write_bytes
 from flashgen.export.ids import context_label, deck_id, note_guid, subdeck, tags
 from flashgen.export.render import body_html
-from flashgen.model import Card, Deck, Options
+from flashgen.model import CLOZE_MAX, Card, Deck, Options
 
 if TYPE_CHECKING:
     import genanki
@@ -172,7 +172,8 @@ def card_ords(kind: str, fields: list[str]) -> tuple[int, ...]:
     Front or Context is set and its reverse card when ReverseFront is; a multiple-choice note,
     one card when Question, Options or Context is set."""
     if kind == "cloze":
-        return tuple(sorted({int(n) - 1 for n in _CLOZE_NUMBER.findall(fields[0]) if int(n)}))
+        numbers = {int(n) for n in _CLOZE_NUMBER.findall(fields[0])}
+        return tuple(sorted(n - 1 for n in numbers if 0 < n <= CLOZE_MAX))
     if kind == "mcq":
         return (0,) if fields[0] or fields[1] or fields[3] else ()
     return tuple(o for o, shown in ((0, fields[0] or fields[2]), (1, fields[4])) if shown)

@@ -15,7 +15,8 @@ LETTERS = string.ascii_uppercase
 
 
 def inline_html(text: Inline, cloze_start: int = 1) -> str:
-    """Escaped HTML; ``cloze`` spans become ``{{cN::...}}`` numbered from ``cloze_start``."""
+    """Escaped HTML; ``cloze`` spans become ``{{cN::...}}``, numbered as the writer numbered
+    them, else from ``cloze_start``."""
     if len(text) == 1 and not text[0].style:  # most text is one plain run
         return html.escape(text[0].text, quote=False)
     out = []
@@ -43,8 +44,12 @@ def inline_html(text: Inline, cloze_start: int = 1) -> str:
         elif s.style == "cloze":
             # `}}` inside the phrase would end the cloze early; Anki has no escape for it
             phrase = t.replace("}}", "} }")
-            out.append(f"{{{{c{n}::{phrase}}}}}")
-            n += 1
+            if s.cloze:  # the writer's number, and hint
+                hint = html.escape(s.href, quote=False).replace("}}", "} }")
+                out.append(f"{{{{c{s.cloze}::{phrase}{'::' + hint if hint else ''}}}}}")
+            else:
+                out.append(f"{{{{c{n}::{phrase}}}}}")
+                n += 1
         elif s.style == "image":
             # only embedded media (fg-<hash>.ext) and web addresses become images
             src = s.href.strip()
@@ -91,7 +96,8 @@ def inline_text(text: Inline, cloze: str = "show") -> str:
         if s.style == "image":
             continue
         if s.style == "cloze":
-            out.append({"hide": "_____", "mark": f"[{s.text}]"}.get(cloze, s.text))
+            hidden = f"[{s.href}]" if s.cloze and s.href else "_____"  # as Anki shows a hint
+            out.append({"hide": hidden, "mark": f"[{s.text}]"}.get(cloze, s.text))
         elif s.style in ("math", "display_math"):  # TeX as written
             out.append(f"${s.text}$" if s.style == "math" else f"$${s.text}$$")
         else:
