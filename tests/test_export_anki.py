@@ -16,6 +16,13 @@ def build_apkg(note: Path, out: Path, **kw) -> Path:
     return out / f"{note.stem}.apkg"
 
 
+def import_note(anki, tmp_path: Path, name: str, text: str, **kw):
+    """Write ``text`` as the note ``name``, build its .apkg and import it into ``anki``."""
+    note = tmp_path / name
+    note.write_text(text, encoding="utf-8")
+    return anki.import_apkg(build_apkg(note, tmp_path / "out", **kw))
+
+
 def test_seed_imports_with_expected_notes(seed_note, tmp_path, anki):
     apkg = build_apkg(seed_note, tmp_path / "out")
     log = anki.import_apkg(apkg)
@@ -93,14 +100,10 @@ def test_review_history_survives_rebuild(seed_note, tmp_path, anki):
 
 
 def test_html_in_notes_is_escaped(tmp_path, anki):
-    note = tmp_path / "evil.md"
-    note.write_text(
-        "# Evil\n\n## Points\n\n- <script>alert(1)</script> **<b>bold</b>**\n"
-        '- <img src=x onerror="alert(2)">\n- [click](javascript:alert(3))\n'
-        "- [safe](https://example.org)\n",
-        encoding="utf-8",
-    )
-    anki.import_apkg(build_apkg(note, tmp_path / "out"))
+    import_note(anki, tmp_path, "evil.md",
+                "# Evil\n\n## Points\n\n- <script>alert(1)</script> **<b>bold</b>**\n"
+                '- <img src=x onerror="alert(2)">\n- [click](javascript:alert(3))\n'
+                "- [safe](https://example.org)\n")
     back = anki.notes("tag:flashgen::section")[0]["Back"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in back
     assert "<script" not in back and "<img" not in back and "href=\"javascript" not in back
@@ -108,12 +111,11 @@ def test_html_in_notes_is_escaped(tmp_path, anki):
 
 
 def test_html_that_formats_text_is_formatting_in_anki(tmp_path, anki):
-    note = tmp_path / "chem.md"
-    note.write_text("# Chem\n\n## Facts\n\n- Water is H<sub>2</sub>O\n"
-                    '- <b onclick="alert(1)">Heavy</b> water is D<sub>2</sub>O<br>and rare\n'
-                    '- <a href="javascript:alert(2)">bad</a>, <a href="https://e.org">good</a>\n\n'
-                    "<aside>\nWater <i>expands</i> when it freezes.\n</aside>\n", encoding="utf-8")
-    anki.import_apkg(build_apkg(note, tmp_path / "out"))
+    import_note(anki, tmp_path, "chem.md",
+                "# Chem\n\n## Facts\n\n- Water is H<sub>2</sub>O\n"
+                '- <b onclick="alert(1)">Heavy</b> water is D<sub>2</sub>O<br>and rare\n'
+                '- <a href="javascript:alert(2)">bad</a>, <a href="https://e.org">good</a>\n\n'
+                "<aside>\nWater <i>expands</i> when it freezes.\n</aside>\n")
     back = anki.notes("tag:flashgen::section")[0]["Back"]
     assert "<li>Water is H₂O</li>" in back
     assert "<li><b>Heavy</b> water is D₂O and rare</li>" in back
@@ -125,12 +127,11 @@ def test_html_that_formats_text_is_formatting_in_anki(tmp_path, anki):
 
 
 def test_anki_clozes_written_in_a_note_are_one_anki_note_each(tmp_path, anki):
-    note = tmp_path / "geo.md"
-    note.write_text("# Geo\n\n## Capitals\n\n"
-                    "- The capital of France is {{c1::Paris}}. Peru's is {{c2::Lima::a city}}, "
-                    "and {{c1::Rome}} is Italy's.\n"
-                    "- **Oslo** is Norway's; `{{c70000::x}}` is code.\n", encoding="utf-8")
-    log = anki.import_apkg(build_apkg(note, tmp_path / "out"))
+    log = import_note(anki, tmp_path, "geo.md",
+                      "# Geo\n\n## Capitals\n\n"
+                      "- The capital of France is {{c1::Paris}}. Peru's is {{c2::Lima::a city}}, "
+                      "and {{c1::Rome}} is Italy's.\n"
+                      "- **Oslo** is Norway's; `{{c70000::x}}` is code.\n")
     # a number Anki cannot hold does not fail the import
     assert len(log.new) == anki.count() == 3 and anki.count("tag:flashgen::cloze") == 2
     (written,) = anki.notes("tag:flashgen::cloze Paris")
@@ -144,9 +145,8 @@ def test_anki_clozes_written_in_a_note_are_one_anki_note_each(tmp_path, anki):
 
 
 def test_reverse_cards_for_table_rows(tmp_path, anki):
-    note = tmp_path / "vocab.md"
-    note.write_text("| Word | Meaning |\n|---|---|\n| anjing | dog |\n| kucing | cat |\n")
-    anki.import_apkg(build_apkg(note, tmp_path / "out", reverse=True))
+    import_note(anki, tmp_path, "vocab.md",
+                "| Word | Meaning |\n|---|---|\n| anjing | dog |\n| kucing | cat |\n", reverse=True)
     assert anki.count("tag:flashgen::table") == 2
     assert len(anki.col.find_cards("tag:flashgen::table")) == 4
 
@@ -154,18 +154,16 @@ def test_reverse_cards_for_table_rows(tmp_path, anki):
     (tmp_path / "second").mkdir()
     other = AnkiCollection(tmp_path / "second")
     try:
-        other.import_apkg(build_apkg(note, tmp_path / "plain"))
+        other.import_apkg(build_apkg(tmp_path / "vocab.md", tmp_path / "plain"))
         assert len(other.col.find_cards("tag:flashgen::table")) == 2
     finally:
         other.close()
 
 
 def test_glossaries_and_plain_questions_through_anki(tmp_path, anki):
-    note = tmp_path / "vocab.md"
-    note.write_text("# Vocab\n\n## Words\n\n- el perro - the dog\n- la casa: the house\n\n"
-                    "*comer*\n: to eat\n\nQ: How do you say cat?\nA: el gato\n",
-                    encoding="utf-8")
-    anki.import_apkg(build_apkg(note, tmp_path / "out", reverse=True))
+    import_note(anki, tmp_path, "vocab.md",
+                "# Vocab\n\n## Words\n\n- el perro - the dog\n- la casa: the house\n\n"
+                "*comer*\n: to eat\n\nQ: How do you say cat?\nA: el gato\n", reverse=True)
     terms = {n["Front"]: n for n in anki.notes("tag:flashgen::term")}
     assert set(terms) == {"<div>el perro</div>", "<div>la casa</div>", "<div><i>comer</i></div>"}
     dog = terms["<div>el perro</div>"]
@@ -179,11 +177,10 @@ def test_glossaries_and_plain_questions_through_anki(tmp_path, anki):
 
 
 def test_flashcards_written_out_through_anki(tmp_path, anki):
-    note = tmp_path / "plants.md"
-    note.write_text("# Plants #flashcards\n\nWhat gas do plants take in::Carbon dioxide\n"
-                    "Chlorophyll:::The green pigment\n<!--SR:!2024-05-01,3,250-->\n\n"
-                    "- Stomata #card-reverse\n  - pores in the **leaf**\n", encoding="utf-8")
-    anki.import_apkg(build_apkg(note, tmp_path / "out"))
+    import_note(anki, tmp_path, "plants.md",
+                "# Plants #flashcards\n\nWhat gas do plants take in::Carbon dioxide\n"
+                "Chlorophyll:::The green pigment\n<!--SR:!2024-05-01,3,250-->\n\n"
+                "- Stomata #card-reverse\n  - pores in the **leaf**\n")
     cards = {n["Front"]: n for n in anki.notes("tag:flashgen::flashcard")}
     assert set(cards) == {"<div>What gas do plants take in</div>", "<div>Chlorophyll</div>",
                           "<div>Stomata</div>"}
@@ -198,10 +195,9 @@ def test_flashcards_written_out_through_anki(tmp_path, anki):
 
 
 def test_math_is_typeset_by_anki_and_obsidian_tags_are_anki_tags(tmp_path, anki):
-    note = tmp_path / "math.md"
-    note.write_text("# Circles #geometry/circles\n\n## Formulas\n\n- Area: $\\pi r^2$\n"
-                    "- Cost: $5 and $10 < $20\n\n$$\nC = 2 \\pi r\n$$\n", encoding="utf-8")
-    anki.import_apkg(build_apkg(note, tmp_path / "out"))
+    import_note(anki, tmp_path, "math.md",
+                "# Circles #geometry/circles\n\n## Formulas\n\n- Area: $\\pi r^2$\n"
+                "- Cost: $5 and $10 < $20\n\n$$\nC = 2 \\pi r\n$$\n")
     (section,) = anki.notes("tag:flashgen::section")
     assert "<li>Area: \\(\\pi r^2\\)</li>" in section["Back"]
     assert "<li>Cost: $5 and $10 &lt; $20</li>" in section["Back"]
