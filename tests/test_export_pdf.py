@@ -238,7 +238,7 @@ def test_a_line_that_fits_takes_one_line_and_a_long_one_wraps():
         assert _height(pdf, [text], 100, 10, False) == lines * 4.5 + 1.2
 
 
-def test_pictures_are_drawn_on_the_study_sheet(tmp_path, caplog):
+def test_pictures_are_drawn_in_every_pdf_layout(tmp_path, caplog):
     from PIL import Image
 
     Image.new("RGB", (600, 300), "red").save(tmp_path / "cell.png")
@@ -252,7 +252,7 @@ def test_pictures_are_drawn_on_the_study_sheet(tmp_path, caplog):
                     "Draw a cell::![](cell.png)\n", encoding="utf-8")
     out = tmp_path / "out"
     build(BuildOptions(paths=(note,), out_dir=out, formats=("pdf",),
-                       pdf_layouts=("sheet", "cards")))
+                       pdf_layouts=("sheet", "cards", "fold")))
     listed = run("pdfimages", "-list", str(out / "cells.pdf")).splitlines()[2:]
     # page 1 holds the questions (the drawing, a vector picture, is no image here); the
     # answer key on page 2 the cell and leaf of the first card, and the cell again
@@ -262,8 +262,16 @@ def test_pictures_are_drawn_on_the_study_sheet(tmp_path, caplog):
                                          str(out / "cells.pdf"), "-")
     # drawn at 96 pixels an inch (the leaf), scaled down to 60 mm high (the cell: 127)
     assert [row.split()[12] for row in listed] == ["127", "96", "127"]
-    # a picture that cannot be read is left out, with one warning
+    # a picture that cannot be read is left out, with one warning for the three layouts
     assert "picture fg-" in caplog.text and "cannot be drawn in the PDF" in caplog.text
     assert caplog.text.count("cannot be drawn") == 1
-    # cut-out cards are text only
-    assert run("pdfimages", "-list", str(out / "cells.cards.pdf")).splitlines()[2:] == []
+    # cut-out and fold cards draw them under their side's text (the backs' page of the cut-out
+    # cards, the one page of the fold cards): a picture that is a whole back takes the card's
+    # width (600 pixels across 85 mm), one beside text the room the text leaves, a small one
+    # its natural size
+    for layout, page in (("cards", "2"), ("fold", "1")):
+        listed = run("pdfimages", "-list", str(out / f"cells.{layout}.pdf")).splitlines()[2:]
+        assert [(row.split()[0], row.split()[3], row.split()[4], row.split()[12])
+                for row in listed] == [(page, "600", "300", "367"), (page, "64", "64", "96"),
+                                       (page, "600", "300", "179")]
+

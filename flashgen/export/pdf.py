@@ -120,6 +120,12 @@ def _back_lines(card: Card, covered: frozenset[int]) -> list[str]:
     return [printable(x, covered) for x in lines]
 
 
+def _back_pictures(card: Card) -> list[str]:
+    """The pictures of a card's back as printed (a cloze's back is its text, then its
+    extra)."""
+    return _pictures((*card.front, *card.back) if card.kind == "cloze" else card.back)
+
+
 def _marker(card: Card, lang: i18n.Language) -> str:
     return f" ({lang.generated})" if card.generator else ""
 
@@ -159,59 +165,96 @@ def _pictures(body: Body) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-class _Pictures:
+class Pictures:
     """Draws a deck's embedded pictures (file name -> bytes) into a PDF at their natural
     size (96 pixels an inch), scaled down to fit; a picture that fpdf2 cannot read is left
-    out with a warning, once."""
+    out with a warning, once for all the layouts that share this drawer."""
 
     def __init__(self, media: dict[str, bytes], source: str) -> None:
         self.media = media
         self.source = source
         self.failed: set[str] = set()
 
-    def draw(self, pdf: FPDF, names: list[str], x: float, width: float) -> None:
-        """Draw the pictures ``names`` one under the other from the current line, at ``x``,
-        at most ``width`` wide; the next line follows them."""
+    def _failed(self, name: str, e: Exception) -> None:
+        self.failed.add(name)
+        log.warning("%s: picture %s cannot be drawn in the PDF (%s: %s); the .apkg keeps it",
+                    self.source, name, type(e).__name__, e)
+
+    def sizes(self, pdf: FPDF, names: list[str]) -> list[tuple[str, float, float]]:
+        """The pictures of ``names`` that can be drawn, with their natural width and height
+        in mm (those not embedded, a web address or a missing file, are left out)."""
         if not names:
-            return
+            return []
         import io
         import warnings
 
         from fpdf.image_parsing import preload_image
 
+        found = []
         for name in names:
             data = self.media.get(name)
             if data is None or name in self.failed:
-                continue  # not embedded (a web address, a missing file), or unreadable
+                continue
             try:
                 with warnings.catch_warnings():  # fpdf2's notes on SVG it reads anyway
                     warnings.simplefilter("ignore")
                     _, _, info = preload_image(pdf.image_cache, io.BytesIO(data))
-                    natural_w = float(info["w"]) * 25.4 / 96  # type: ignore[arg-type]
-                    natural_h = float(info["h"]) * 25.4 / 96  # type: ignore[arg-type]
-                    scale = min(1.0, width / natural_w, PICTURE_HEIGHT / natural_h)
-                    w, h = natural_w * scale, natural_h * scale
-                    if pdf.will_page_break(h + 2):
-                        pdf.add_page()
-                    pdf.image(io.BytesIO(data), x=x, y=pdf.get_y() + 1, w=w, h=h)
+                found.append((name, float(info["w"]) * 25.4 / 96,  # type: ignore[arg-type]
+                              float(info["h"]) * 25.4 / 96))  # type: ignore[arg-type]
             except Exception as e:  # noqa: BLE001 (fpdf2 and Pillow raise many kinds)
-                self.failed.add(name)
-                log.warning("%s: picture %s cannot be drawn in the PDF (%s: %s); the .apkg "
-                            "keeps it", self.source, name, type(e).__name__, e)
-                continue
-            pdf.set_y(pdf.get_y() + h + 2)
+                self._failed(name, e)
+        return found
+
+    def place(self, pdf: FPDF, name: str, x: float, y: float, w: float, h: float) -> bool:
+        """Draw the picture ``name`` (one ``sizes`` found) in the box given; False when it
+        cannot be drawn after all."""
+        import io
+        import warnings
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                pdf.image(io.BytesIO(self.media[name]), x=x, y=y, w=w, h=h)
+        except Exception as e:  # noqa: BLE001
+            self._failed(name, e)
+            return False
+        return True
+
+    def draw(self, pdf: FPDF, names: list[str], x: float, width: float) -> None:
+        """Draw the pictures ``names`` one under the other from the current line, at ``x``,
+        at most ``width`` wide and PICTURE_HEIGHT high; the next line follows them."""
+        for name, natural_w, natural_h in self.sizes(pdf, names):
+            scale = min(1.0, width / natural_w, PICTURE_HEIGHT / natural_h)
+            w, h = natural_w * scale, natural_h * scale
+            if pdf.will_page_break(h + 2):
+                pdf.add_page()
+            if self.place(pdf, name, x, pdf.get_y() + 1, w, h):
+                pdf.set_y(pdf.get_y() + h + 2)
+
+    def row(self, pdf: FPDF, found: list[tuple[str, float, float]], x: float, y: float,
+            w: float, h: float) -> None:
+        """Draw pictures (as ``sizes`` found them) side by side, centred in the box given,
+        each scaled down to its share of the width and to the height."""
+        gap = 2.0
+        share = (w - gap * (len(found) - 1)) / len(found)
+        boxes = [(name, nw * scale, nh * scale) for name, nw, nh in found
+                 for scale in [min(1.0, share / nw, h / nh)]]
+        left = x + (w - sum(bw for _, bw, _ in boxes) - gap * (len(boxes) - 1)) / 2
+        for name, bw, bh in boxes:
+            self.place(pdf, name, left, y + (h - bh) / 2, bw, bh)
+            left += bw + gap
 
 
 # --- sheet --------------------------------------------------------------------
 
 
 def render_sheet(deck: Deck, paper: str = "a4", fallback: Path | None = None,
-                 media: dict[str, bytes] | None = None) -> bytes:
+                 pictures: Pictures | None = None) -> bytes:
     """Cards grouped by section, numbered; MCQ options lettered; answer key at the end;
-    ``media``: the embedded pictures, drawn under their card's text."""
+    ``pictures``: draws the embedded pictures under their card's text."""
     lang = i18n.get(deck.lang)
     covered = _coverage(fallback)
-    pictures = _Pictures(media or {}, deck.source)
+    pictures = pictures or Pictures({}, deck.source)
     pdf = _new_pdf(paper, deck.name, fallback)
     pdf.add_page()
     width = pdf.epw
@@ -360,8 +403,17 @@ def _fit(pdf: FPDF, lines: list[str], w: float, h: float,
     return SIZES[lo], heights[lo]
 
 
+CARD_PICTURES = 0.6
+"""The share of a card's height that its text leaves its pictures, when they need it."""
+
+
 def _draw_card(pdf: FPDF, x: float, y: float, w: float, h: float, number: int,
-               label: str, lines: list[str], bold_first: bool) -> None:
+               label: str, lines: list[str], bold_first: bool,
+               pictures: tuple[Pictures, list[str]] | None = None) -> None:
+    """One side of a card: its number and label, then its text at the largest size that
+    fits beside its pictures (``pictures``: the drawer and their names), and under it those
+    pictures side by side, scaled down to what the text leaves; the text leaves them at
+    least CARD_PICTURES of the card, when they need it. The whole is centred in the card."""
     pad = 4.0
     pdf.set_text_color(*GREY)
     pdf.set_font(FONT, "", 6.5)
@@ -375,13 +427,25 @@ def _draw_card(pdf: FPDF, x: float, y: float, w: float, h: float, number: int,
         pdf.cell(room, 3.5, label, align="R")
     pdf.set_text_color(0, 0, 0)
     inner_w, inner_h = w - 2 * pad, h - 2 * pad - 5
-    size, used = _fit(pdf, lines, inner_w, inner_h, bold_first)
-    pdf.set_xy(x + pad, y + pad + 4 + max(0.0, (inner_h - used) / 2))
+    drawer, names = pictures if pictures is not None else (None, [])
+    found = drawer.sizes(pdf, names) if drawer is not None else []
+    needed = gap = 0.0  # the height the pictures take at most, and above them
+    if found:
+        share = (inner_w - 2 * (len(found) - 1)) / len(found)
+        needed = max(nh * min(1.0, share / nw) for _, nw, nh in found)
+        gap = 2.0 if lines else 0.0
+    room = min(needed, inner_h * CARD_PICTURES if lines else inner_h)
+    size, used = _fit(pdf, lines, inner_w, inner_h - room - gap, bold_first)
+    room = min(needed, inner_h - used - gap)  # what the text leaves at that size
+    top = y + pad + 4 + max(0.0, (inner_h - used - gap - room) / 2)
+    pdf.set_xy(x + pad, top)
     for i, line in enumerate(lines):
         pdf.set_font(FONT, "B" if (bold_first and i == 0) else "", size)
         pdf.set_x(x + pad)
         _lines(pdf, inner_w, size * 0.45, line)
         pdf.ln(size * 0.12)
+    if drawer is not None and found and room > 0:
+        drawer.row(pdf, found, x + pad, top + used + gap, inner_w, room)
 
 
 def _chunks(cards: list[Card], n: int) -> Iterable[tuple[int, list[Card]]]:
@@ -390,10 +454,12 @@ def _chunks(cards: list[Card], n: int) -> Iterable[tuple[int, list[Card]]]:
 
 
 def render_cards(deck: Deck, paper: str = "a4", duplex: str = "long",
-                 fallback: Path | None = None) -> bytes:
-    """Fronts in a 2 x 4 grid, backs on the next page placed for the printer's duplex flip."""
+                 fallback: Path | None = None, pictures: Pictures | None = None) -> bytes:
+    """Fronts in a 2 x 4 grid, backs on the next page placed for the printer's duplex flip;
+    ``pictures``: draws the embedded pictures under their side's text."""
     lang = i18n.get(deck.lang)
     covered = _coverage(fallback)
+    pictures = pictures or Pictures({}, deck.source)
     pdf = _new_pdf(paper, deck.name, fallback)
     pdf.set_auto_page_break(False)
     grid = _grid(pdf, 2, 4)
@@ -411,17 +477,22 @@ def render_cards(deck: Deck, paper: str = "a4", duplex: str = "long",
                 if side == "front":
                     label = printable(context_label(card), covered) + _marker(card, lang)
                     _draw_card(pdf, x, y, grid.w, grid.h, number, label,
-                               _front_lines(card, covered), True)
+                               _front_lines(card, covered), True,
+                               (pictures, _pictures(card.front)))
                 else:
                     _draw_card(pdf, x, y, grid.w, grid.h, number, "",
-                               _back_lines(card, covered), False)
+                               _back_lines(card, covered), False,
+                               (pictures, _back_pictures(card)))
     return bytes(pdf.output())
 
 
-def render_fold(deck: Deck, paper: str = "a4", fallback: Path | None = None) -> bytes:
-    """Front and back side by side with a dashed fold line; cut along the rows, fold, study."""
+def render_fold(deck: Deck, paper: str = "a4", fallback: Path | None = None,
+                pictures: Pictures | None = None) -> bytes:
+    """Front and back side by side with a dashed fold line; cut along the rows, fold, study.
+    ``pictures``: draws the embedded pictures under their side's text."""
     lang = i18n.get(deck.lang)
     covered = _coverage(fallback)
+    pictures = pictures or Pictures({}, deck.source)
     pdf = _new_pdf(paper, deck.name, fallback)
     pdf.set_auto_page_break(False)
     grid = _grid(pdf, 2, 4)
@@ -442,10 +513,10 @@ def render_fold(deck: Deck, paper: str = "a4", fallback: Path | None = None) -> 
             x, y = grid.cell(i, 0)
             label = printable(context_label(card), covered) + _marker(card, lang)
             _draw_card(pdf, x, y, grid.w, grid.h, number, label, _front_lines(card, covered),
-                       True)
+                       True, (pictures, _pictures(card.front)))
             x, y = grid.cell(i, 1)
             _draw_card(pdf, x, y, grid.w, grid.h, number, "", _back_lines(card, covered),
-                       False)
+                       False, (pictures, _back_pictures(card)))
     return bytes(pdf.output())
 
 
@@ -470,8 +541,8 @@ def write_pdf(deck: Deck, target: Path, layouts: Iterable[str] = ("sheet",),
               paper: str = "a4", duplex: str = "long", font: Path | None = None,
               media: dict[str, bytes] | None = None) -> list[Path]:
     """Write each layout: the first to ``target``, others to ``<stem>.<layout>.pdf``; ``font``
-    draws what DejaVu Sans cannot; ``media``: the deck's embedded pictures by file name (the
-    study sheet draws them). Warns when the fonts lack letters of the deck."""
+    draws what DejaVu Sans cannot; ``media``: the deck's embedded pictures by file name (every
+    layout draws them). Warns when the fonts lack letters of the deck."""
     missing = missing_letters(deck, font)
     if missing:
         shown = " ".join(missing[:8]) + (" ..." if len(missing) > 8 else "")
@@ -479,15 +550,16 @@ def write_pdf(deck: Deck, target: Path, layouts: Iterable[str] = ("sheet",),
         hint = "" if font else " (--pdf-font adds a font that has them)"
         log.warning("%s: %d letters %s cannot draw are left out of its PDFs: %s; the .apkg "
                     "and CSV keep them%s", deck.source, len(missing), fonts, shown, hint)
+    pictures = Pictures(media or {}, deck.source)  # one warning per picture, not per layout
     written = []
     for i, layout in enumerate(layouts):
         path = target if i == 0 else target.with_name(f"{target.stem}.{layout}.pdf")
         if layout == "sheet":
-            data = render_sheet(deck, paper, font, media)
+            data = render_sheet(deck, paper, font, pictures)
         elif layout == "cards":
-            data = render_cards(deck, paper, duplex, font)
+            data = render_cards(deck, paper, duplex, font, pictures)
         elif layout == "fold":
-            data = render_fold(deck, paper, font)
+            data = render_fold(deck, paper, font, pictures)
         else:
             raise ValueError(f"unknown PDF layout {layout!r}")
         write_bytes(path, data)
