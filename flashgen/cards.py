@@ -738,11 +738,11 @@ def _sentences(text: Inline) -> list[Inline]:
     return [tuple(x) for x in out if plain(tuple(x)).strip()]
 
 
-def _cloze(sentence: Inline, prefix: str) -> tuple[Inline, str] | None:
+def _cloze(sentence: Inline, prefix: str, numbered: bool) -> tuple[Inline, str] | None:
     """The sentence with its phrases to hide as cloze spans, and its prompt. The phrases are
-    its bold ones, or, where the writer numbered Anki clozes in it, those alone (bold text
+    its bold ones, or, where the writer ``numbered`` Anki clozes in it, those alone (bold text
     then stays bold), each keeping its number and hint."""
-    if any(s.cloze for s in sentence):
+    if numbered:
         phrases = [s for s in sentence if s.cloze]
         spans = [Span(s.text, "cloze", s.href if s.style != "link" else "", 0, s.cloze)
                  if s.cloze else s for s in sentence]
@@ -771,10 +771,11 @@ def cloze_cards(note: Note) -> Iterator[Card]:
     make its cards)."""
 
     def from_inline(text: Inline, prefix: str, path: tuple[str, ...], ref: SourceRef):
-        if not any(s.style == "strong" or s.cloze for s in text):
+        numbered = any(s.cloze for s in text)
+        if not numbered and not any(s.style == "strong" for s in text):
             return  # nothing bold, nothing to hide
-        for sentence in [text] if any(s.cloze for s in text) else _sentences(text):
-            made = _cloze(sentence, prefix)
+        for sentence in [text] if numbered else _sentences(text):
+            made = _cloze(sentence, prefix, numbered)
             if made is None:
                 continue
             spans, masked = made

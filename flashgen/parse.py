@@ -1035,10 +1035,9 @@ class _Builder:
         for s in spans:
             if not s.text and s.style != "image":
                 continue
-            last = merged[-1] if merged else None
-            if (last is not None and last.style == s.style and last.href == s.href
-                    and last.cloze == s.cloze and s.style != "image"):
-                merged[-1] = last.with_text(last.text + s.text)
+            if (merged and merged[-1].style == s.style and merged[-1].href == s.href
+                    and s.style != "image" and merged[-1].cloze == s.cloze):
+                merged[-1] = merged[-1].with_text(merged[-1].text + s.text)
             else:
                 merged.append(s)
         return tuple(merged)
