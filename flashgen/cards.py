@@ -689,7 +689,8 @@ class _PassageIndex:
         return w
 
     def answer(self, question: str) -> Body:
-        """The best-matching passages: rare shared words count most, long passages are damped."""
+        """The best-matching passages, the best first: rare shared words count most, long
+        passages are damped."""
         # squared IDF favours the question's rare words over the note's topic words; a word in
         # the section title says the whole section is about it. The words are taken in one
         # order, so that each score is the same sum in every run (a set's order is not)
@@ -707,7 +708,7 @@ class _PassageIndex:
             return ()
         top = heapq.nsmallest(3, scored)
         best = -top[0][0]
-        chosen = sorted(i for s, i in top if -s >= 0.5 * best)
+        chosen = [i for s, i in top if -s >= 0.5 * best]  # the best first (ties: note order)
         parts: list[Text | Points] = [Text(_span_text(self.hint), "hint")]
         for i in chosen:
             path = self.paths[i]
