@@ -144,6 +144,17 @@ def test_anki_clozes_written_in_a_note_are_one_anki_note_each(tmp_path, anki):
     assert [c.ord for c in code.cards()] == [0]
 
 
+def test_cloze_syntax_written_as_text_is_no_cloze_to_anki(tmp_path, anki):
+    import html
+
+    import_note(anki, tmp_path, "anki.md", "# Anki\n\n## Syntax\n\n"
+                "- A **cloze** is written `{{c1::like this}}` in Anki.\n")
+    (note,) = anki.notes("tag:flashgen::cloze")
+    (card,) = note.cards()  # the bold phrase's, which the code does not join
+    shown = html.unescape(card.question())
+    assert "<code>{{c1::like this}}</code>" in shown and 'data-cloze="cloze"' in shown
+
+
 def test_reverse_cards_for_table_rows(tmp_path, anki):
     import_note(anki, tmp_path, "vocab.md",
                 "| Word | Meaning |\n|---|---|\n| anjing | dog |\n| kucing | cat |\n", reverse=True)

@@ -14,15 +14,23 @@ SAFE_SCHEMES = ("http://", "https://", "mailto:")
 LETTERS = string.ascii_uppercase
 
 
+def _escape(text: str) -> str:
+    """``text`` as HTML text. Two braces in a row are split by a character reference (shown
+    the same): in a cloze field, ``{{c1::`` written as text (in code, say) would otherwise be
+    a cloze deletion to Anki, and one that its cloze parser reads across the real ones."""
+    escaped = html.escape(text, quote=False)
+    return escaped.replace("{{", "{&#123;") if "{{" in escaped else escaped
+
+
 def inline_html(text: Inline, cloze_start: int = 1) -> str:
     """Escaped HTML; ``cloze`` spans become ``{{cN::...}}``, numbered as the writer numbered
     them, else from ``cloze_start``."""
     if len(text) == 1 and not text[0].style:  # most text is one plain run
-        return html.escape(text[0].text, quote=False)
+        return _escape(text[0].text)
     out = []
     n = cloze_start
     for s in text:
-        t = html.escape(s.text, quote=False)
+        t = _escape(s.text)
         if not s.style:
             out.append(t)
         elif s.style == "strong":
@@ -45,7 +53,7 @@ def inline_html(text: Inline, cloze_start: int = 1) -> str:
             # `}}` inside the phrase would end the cloze early; Anki has no escape for it
             phrase = t.replace("}}", "} }")
             if s.cloze:  # the writer's number, and hint
-                hint = html.escape(s.href, quote=False).replace("}}", "} }")
+                hint = _escape(s.href).replace("}}", "} }")
                 out.append(f"{{{{c{s.cloze}::{phrase}{'::' + hint if hint else ''}}}}}")
             else:
                 out.append(f"{{{{c{n}::{phrase}}}}}")
@@ -82,7 +90,7 @@ def body_html(body: Body) -> str:
         elif isinstance(part, Options):
             items = "".join(
                 f'<li class="{"correct" if i == part.answer else "option"}">'
-                f'<span class="letter">{LETTERS[i]}.</span> {html.escape(o, quote=False)}</li>'
+                f'<span class="letter">{LETTERS[i]}.</span> {_escape(o)}</li>'
                 for i, o in enumerate(part.options)
             )
             out.append(f'<ol class="options">{items}</ol>')
