@@ -720,23 +720,59 @@ class _PassageIndex:
 
 # cloze ------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…。])\s+")
+def _sentence_ends(text: str, lang: str) -> list[int]:
+    """Where the sentences of ``text`` end, but its last: as sentencex finds them in the
+    note's language (which knows its abbreviations, so "Fig. 3", "e.g." and "Dr. Müller" end
+    none, and its full stops: 。！？ and । end a sentence without a blank after them). An end
+    before a lower-case letter is none: it follows an abbreviation sentencex does not know
+    ("dll. sudah")."""
+    if len(text) < 4 or not any(c in text for c in _SENTENCE_MARKS):
+        return []  # most points are one sentence: no need to ask
+    from sentencex import get_sentence_boundaries
+
+    ends = [b["end_index"] for b in get_sentence_boundaries(lang or "en", text)[:-1]]
+    return [e for e in ends if not text[e:e + 1].islower()]
 
 
-def _sentences(text: Inline) -> list[Inline]:
-    """Split an inline into sentences, keeping spans (a bold phrase never splits)."""
+_SENTENCE_MARKS = ".!?…。．｡！？।॥؟۔։።፧"
+"""Marks that may end a sentence; text without any is one sentence."""
+
+
+def _sentences(text: Inline, lang: str) -> list[Inline]:
+    """Split an inline into sentences (``_sentence_ends``), keeping spans: a styled phrase
+    never splits; the blanks between sentences are dropped."""
+    ends = _sentence_ends(plain(text), lang)
+    if not ends:
+        return [text] if plain(text).strip() else []
     out: list[list[Span]] = [[]]
+    at = 0  # offset in the plain text
     for s in text:
-        if s.style:
+        if s.style == "image":  # no plain text: it goes with the sentence it is in
             out[-1].append(s)
             continue
-        pieces = _SENTENCE_END.split(s.text)
-        for k, piece in enumerate(pieces):
-            if k:
-                out.append([])
-            if piece:
-                out[-1].append(Span(piece))
-    return [tuple(x) for x in out if plain(tuple(x)).strip()]
+        end = at + len(s.text)
+        cuts = [e - at for e in ends if at < e <= end] if not s.style else []
+        if s.style and end in ends:
+            cuts = [len(s.text)]  # a styled phrase that ends a sentence
+        start = 0
+        for pos in cuts:
+            if pos > start:
+                out[-1].append(s.with_text(s.text[start:pos]))
+            out.append([])
+            start = pos
+        if start < len(s.text):
+            out[-1].append(s.with_text(s.text[start:]))
+        at = end
+    sentences = []
+    for spans in out:
+        if spans and not spans[0].style:
+            spans[0] = spans[0].with_text(spans[0].text.lstrip())
+        if spans and not spans[-1].style:
+            spans[-1] = spans[-1].with_text(spans[-1].text.rstrip())
+        sentence = tuple(x for x in spans if x.text or x.style == "image")
+        if plain(sentence).strip():
+            sentences.append(sentence)
+    return sentences
 
 
 def _cloze(sentence: Inline, prefix: str, numbered: bool) -> tuple[Inline, str] | None:
@@ -761,8 +797,8 @@ def _cloze(sentence: Inline, prefix: str, numbered: bool) -> tuple[Inline, str] 
             return None
         spans.insert(0, Span(prefix.rstrip() + " "))
     spans[0] = spans[0].with_text(spans[0].text.lstrip())
-    masked = collapse("".join(f"[{s.href or '…'}]" if s.style == "cloze" else s.text
-                              for s in spans))
+    masked = collapse("".join(f"[{s.href or '…'}]" if s.style == "cloze"
+                              else "" if s.style == "image" else s.text for s in spans))
     return tuple(spans), masked
 
 
@@ -775,7 +811,7 @@ def cloze_cards(note: Note) -> Iterator[Card]:
         numbered = any(s.cloze for s in text)
         if not numbered and not any(s.style == "strong" for s in text):
             return  # nothing bold, nothing to hide
-        for sentence in [text] if numbered else _sentences(text):
+        for sentence in [text] if numbered else _sentences(text, note.doc.lang):
             made = _cloze(sentence, prefix, numbered)
             if made is None:
                 continue

@@ -284,6 +284,27 @@ def test_highlights_and_anki_clozes_in_a_note_make_cloze_cards():
     assert [s.text for s in clozes[0].front[0].text if s.style == "cloze"] == ["Paris"]
 
 
+def test_cloze_sentences_end_where_their_language_ends_them():
+    """A cloze hides a phrase in its sentence: abbreviations end none, full stops that take
+    no blank after them end one, and a picture's description is no part of the prompt."""
+    def prompts(text: str) -> list[str]:
+        return [c.prompt for c in _cards(text, "cloze")]
+
+    assert prompts("# Cells\n\n## Parts\n\nSee Fig. 3 for the **membrane**. The **nucleus** is "
+                   "e.g. central. ![a drawing](cell.png) Mr. **Smith** found it.\n") == [
+        "See Fig. 3 for the […].", "The […] is e.g. central.", "Mr. […] found it."]
+    assert prompts("# 光合作用\n\n## 要点\n\n光合作用发生在**叶绿体**中。植物需要**阳光**和水！\n") == [
+        "光合作用发生在[…]中。", "植物需要[…]和水！"]
+    assert prompts("---\nlang: hi\n---\n# पौधे\n\n## धूप\n\n"
+                   "पौधों को **धूप** चाहिए। **पानी** भी चाहिए।\n") == [
+        "पौधों को […] चाहिए।", "[…] भी चाहिए।"]
+    # an abbreviation the segmenter does not know ("dll.", and so on) ends no sentence
+    # when a lower-case word follows it
+    assert prompts("# Model\n\n## Biaya\n\nModel besar seperti GPT, BERT, dll. butuh **GPU "
+                   "mahal**. Fine-tuning cukup pakai **laptop**.\n") == [
+        "Model besar seperti GPT, BERT, dll. butuh […].", "Fine-tuning cukup pakai […]."]
+
+
 def test_anki_clozes_keep_the_writers_numbers_and_hints():
     """A point or paragraph with numbered Anki clozes is one cloze note, as in Anki: the
     phrases of one number are hidden together, each number makes a card, hints are kept, and
