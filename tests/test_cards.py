@@ -77,9 +77,10 @@ def test_seed_note_cards():
     qs = {c.prompt: back_text(c) for c in cards if c.kind == "question"}
     # the passage that answers best comes first: that of the section on needing less data
     assert qs["Kenapa pre-trained model bisa lebih hemat data?"].splitlines()[:3] == [
-        "Dari catatan ini:", "Manfaat Pre-trained Models dalam AI Engineering › Tidak Perlu "
-        "Banyak Data", "• Pre-trained models sudah belajar dari dataset besar seperti ImageNet, "
-        "Common Crawl, dll."]
+        "Dari catatan ini:",
+        "Manfaat Pre-trained Models dalam AI Engineering › Tidak Perlu Banyak Data",
+        "• Pre-trained models sudah belajar dari dataset besar seperti ImageNet, Common Crawl, dll.",
+    ]
     assert "fine-tuning" in qs['Apa perbedaan antara "training from scratch" dan "fine-tuning"?']
     assert "gambar" in qs["Sebutkan contoh 1 model pre-trained untuk teks dan 1 untuk gambar."]
     # nothing from the reading list, the YouTube list or the closing chit-chat

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from flashgen.cards import derive
 from flashgen.export.anki import card_ords, note_fields
 from flashgen.export.render import body_html, body_lines
-from flashgen.model import Text
+from flashgen.model import Span, Text
 from flashgen.parse import parse
 from flashgen.sources import decode, normalize
 
@@ -268,3 +268,29 @@ def test_encoded_rows_are_the_stdlib_json_and_fit_on_one_line(rows):
     assert "\t" not in text and "\n" not in text
     assert [NoteRow(d, k, g, tuple(f), tuple(t), tuple(o))
             for d, k, g, f, t, o in json.loads(text)] == notes
+
+
+SENTENCE_PIECES = st.sampled_from([". ", "。", "! ", "? ", "e.g. ", "Fig. 3 ", "Mr. ", "dll. ",
+                                   "।", "؟", "…", "3.5", "a", "B", "x y", " ", "\n"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(
+    st.builds(Span, st.lists(st.one_of(SENTENCE_PIECES, st.text(max_size=4)),
+                             max_size=6).map("".join)),
+    st.builds(lambda t: Span(t, "strong"), st.lists(SENTENCE_PIECES, min_size=1,
+                                                    max_size=3).map("".join)),
+    st.just(Span("alt", "image", "x.png"))), max_size=8).map(tuple),
+    st.sampled_from(["en", "id", "zh", "hi", "de", "", "xx"]))
+def test_cloze_sentences_keep_every_letter_and_every_phrase_whole(text, lang):
+    """Splitting a text into sentences loses no letter (only the blanks between sentences),
+    never splits a bold phrase, and makes no sentence without letters."""
+    from flashgen.cards import _sentences
+    from flashgen.model import plain
+
+    out = _sentences(text, lang)
+    assert "".join("".join(plain(s) for s in out).split()) == "".join(plain(text).split())
+    assert ([s.text.strip() for sentence in out for s in sentence if s.style == "strong"
+             and s.text.strip()]
+            == [s.text.strip() for s in text if s.style == "strong" and s.text.strip()])
+    assert all(plain(sentence).strip() for sentence in out)
