@@ -19,7 +19,7 @@ from flashgen.cli import cli
 from flashgen.errors import GenerationError, UsageError
 from flashgen.generate import Request, get_generator
 from flashgen.generate.answers import pick_answers
-from flashgen.generate.filters import clean, reject_reason
+from flashgen.generate.filters import answers_agree, clean, reject_reason
 from flashgen.parse import parse
 from flashgen.pipeline import BuildOptions, build
 from flashgen.sources import read_note
@@ -88,6 +88,27 @@ def test_copies_of_the_worked_example_are_rejected():
     assert reject_reason(form, REQ, NOTE, [], example) is None
     assert reject_reason("Which dataset did pre-trained models learn from?", REQ, NOTE, [],
                          example) is None
+
+
+@pytest.mark.parametrize(
+    ("expected", "raw", "agree"),
+    [  # from the eval model's round trips on ten notes, labelled by hand
+        ("Mitochondria", "Mitochondria", True),
+        ("American Revolution", "The American Revolution", True),
+        ("14 July 1789", "1789", True),  # a year for a date
+        ("equilibrium price", "Equilibrium price\nThe price where supply meets demand.", True),
+        ("Golgi-Apparat", "Answer: Golgi-Apparat", True),
+        ("roots", "rots", True),  # a small model's spelling
+        ("phospholipid bilayer", "Selective permeability", False),  # asked for a function
+        ("Social inequality", "clergy and nobility", False),
+        ("Computer Vision", "Deteksi wajah", False),
+        ("BERT", "GPU", False),
+        ("Zellkern", "DNA", False),
+        ("DNA", "", False),  # no answer at all
+    ],
+)
+def test_round_trip_answers_agree(expected, raw, agree):
+    assert answers_agree(expected, raw) is agree
 
 
 def test_answer_must_be_in_note():
@@ -242,6 +263,12 @@ def test_tiny_model_generates_grounded_items(tiny_models, tmp_path, caplog, kind
     assert card.source_kind in ("cloze", "table", "section")
     assert f"loaded {tiny_models[kind].name} ({kind})" in caplog.text
     assert "rejected (off-topic)" in caplog.text
+    # the chat model answers the question it wrote (the round trip): the question is kept
+    # for the answer it gives, roots, and turned away for the others it passed for; a
+    # seq2seq question generator cannot answer, so its question stays with the first answer
+    # it passed the filters for
+    assert ("rejected (answered differently)" in caplog.text) is (kind == "causal")
+    assert card.back[0].text[0].text == ("roots" if kind == "causal" else "photosynthesis")
     # into Anki like every other card
     anki.import_apkg(tmp_path / "photosynthesis.apkg")
     notes = anki.notes("tag:flashgen::generated")
@@ -285,6 +312,23 @@ def test_cache_makes_rebuilds_call_no_model(tiny_models, tmp_path, monkeypatch):
                         ["What gas leaves the leaf?"] * len(reqs))
     gen_build(edited, tmp_path / "c", tiny_models["seq2seq"])
     assert [r.answer for r in asked] == ["Oxygen"]
+
+
+@needs_torch
+def test_round_trip_answers_are_cached_and_asked_of_chat_models_only(tiny_models, tmp_path,
+                                                                      monkeypatch):
+    from flashgen.generate import hf
+
+    gguf_like = hf.ModelRef("m.gguf", tmp_path / "m.gguf", "r")
+    assert not hf._encoder_decoder(gguf_like)  # transformers reads decoder-only GGUF files
+    assert hf.TransformersGenerator(str(tiny_models["causal"])).answers
+    assert not hf.TransformersGenerator(str(tiny_models["seq2seq"])).answers
+    first = gen_build(ENGLISH, tmp_path / "a", tiny_models["causal"])
+    loads = Counter()
+    monkeypatch.setattr(hf.TransformersGenerator, "load", lambda self: loads.update(["load"]))
+    second = gen_build(ENGLISH, tmp_path / "b", tiny_models["causal"])
+    assert loads["load"] == 0  # questions and answers both cached
+    assert [c.prompt for c in first.deck.cards] == [c.prompt for c in second.deck.cards]
 
 
 @needs_torch

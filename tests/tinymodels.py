@@ -1,7 +1,9 @@
 """Tiny transformers models built and trained by the tests themselves (no network).
 
 Each is trained for a few seconds to answer every prompt with one fixed question, which is
-enough to exercise loading, prompting, batching, decoding, filtering and caching for real.
+enough to exercise loading, prompting, batching, decoding, filtering and caching for real;
+the chat model is also trained to answer that question (the round trip that checks it) with
+ANSWER.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 QUESTION = "Which part of the plant takes up water?"
+ANSWER = "roots"
 CHAT_TEMPLATE = (
     "{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}\n{% endfor %}"
     "{% if add_generation_prompt %}<|assistant|>{% endif %}"
@@ -81,6 +84,16 @@ def _prompts(tok, chat: bool) -> list[str]:
         tokenize=False, add_generation_prompt=True) for a, c in contexts]
 
 
+def _answer_prompt(tok) -> str:
+    """The chat model's prompt for answering QUESTION about the passage it was asked from."""
+    from flashgen.generate.hf import ANSWER_PROMPT
+
+    return tok.apply_chat_template(
+        [{"role": "system", "content": ANSWER_PROMPT},
+         {"role": "user", "content": f"Passage: Water, taken up by the roots\nQuestion: {QUESTION}"}],
+        tokenize=False, add_generation_prompt=True)
+
+
 def build_seq2seq(folder: Path) -> Path:
     """A T5 question generator in ``folder``."""
     from transformers import T5Config, T5ForConditionalGeneration
@@ -107,7 +120,8 @@ def build_causal(folder: Path) -> Path:
                          max_position_embeddings=512, pad_token_id=tok.pad_token_id,
                          eos_token_id=tok.eos_token_id, bos_token_id=tok.eos_token_id)
     model = Qwen2ForCausalLM(config)
-    _train(model, tok, [(p, QUESTION) for p in prompts], seq2seq=False)
+    _train(model, tok, [(p, QUESTION) for p in prompts] + [(_answer_prompt(tok), ANSWER)],
+           seq2seq=False)
     model.generation_config.eos_token_id = tok.eos_token_id
     model.generation_config.pad_token_id = tok.pad_token_id
     model.save_pretrained(folder)

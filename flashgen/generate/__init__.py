@@ -61,10 +61,20 @@ class Generator(Protocol):
     """Identifies the model in cards and caches (model id or file name)."""
     revision: str
     """Identifies the exact weights (commit hash, file size and time); part of cache keys."""
+    answers: bool
+    """Whether ``answer`` can answer questions (known without loading the model): a chat
+    model can, a seq2seq question generator, trained to ask and nothing else, cannot."""
 
     def generate(self, requests: Sequence[Request],
                  progress: Callable[[int], None] | None = None) -> list[str]:
         """Raw model output for each request, in order. ``progress(n)`` after each batch."""
+        ...
+
+    def answer(self, asked: Sequence[tuple[Request, str]],
+               progress: Callable[[int], None] | None = None) -> list[str]:
+        """The model's own answer (raw output) to each question, from its request's passage
+        alone, in order (when ``answers``): the round trip that checks that a question asks
+        for the answer it was written for. ``progress(n)`` after each batch."""
         ...
 
 

@@ -34,6 +34,14 @@ SYSTEM_PROMPT = (
 )
 
 
+ANSWER_PROMPT = (
+    "Answer the question using only the passage. Reply with the shortest phrase from the "
+    "passage that answers it, nothing else."
+)
+"""For the round trip: the model answers each question it wrote, from the passage alone."""
+MAX_ANSWER_TOKENS = 24
+
+
 # One worked example per language, shown to chat models before the real request (one-shot):
 # small models follow the form far better with it. (passage, answer, question)
 EXAMPLES = {
@@ -119,6 +127,20 @@ def resolve(spec: str) -> ModelRef:
     raise ModelUnavailableError(f"{spec}: no such model file or folder")
 
 
+def _encoder_decoder(ref: ModelRef) -> bool:
+    """Whether the model is an encoder-decoder (seq2seq), from its config.json, without
+    loading it; transformers reads GGUF files of decoder-only models alone."""
+    if ref.is_gguf:
+        return False
+    import json
+
+    try:
+        config = json.loads((ref.path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False  # loading it fails with a clear message
+    return isinstance(config, dict) and bool(config.get("is_encoder_decoder"))
+
+
 def _require() -> tuple[Any, Any]:
     try:
         import torch
@@ -145,6 +167,7 @@ class TransformersGenerator:
         self.ref = resolve(model)
         self.name = self.ref.name
         self.revision = self.ref.revision
+        self.answers = not _encoder_decoder(self.ref)
         self.batch_size = max(1, batch_size)
         self.max_new_tokens = max_new_tokens
         self._model: Any = None
@@ -256,6 +279,17 @@ class TransformersGenerator:
         return (f"{SYSTEM_PROMPT}\n\n{ask(passage, answer)}\nQuestion: {question}\n\n"
                 f"{ask(req.context, req.answer)}\nQuestion:")
 
+    def answer_prompt(self, req: Request, question: str) -> str:
+        """The model input that asks it to answer ``question`` from the request's passage."""
+        ask = f"Passage: {req.context}\nQuestion: {question}"
+        tok = self._tokenizer
+        if getattr(tok, "chat_template", None):
+            messages = [{"role": "system", "content": ANSWER_PROMPT},
+                        {"role": "user", "content": ask}]
+            return str(tok.apply_chat_template(messages, tokenize=False,
+                                               add_generation_prompt=True))
+        return f"{ANSWER_PROMPT}\n\n{ask}\nAnswer:"
+
     def example(self, req: Request) -> str:
         """Text of the worked example in this request's prompt (to catch copies of it)."""
         return "" if self.seq2seq else " ".join(example_for(req.lang))
@@ -266,13 +300,14 @@ class TransformersGenerator:
                                truncation=True, max_length=512,
                                add_special_tokens=self.seq2seq)
 
-    def run(self, batch: Any) -> Any:
+    def run(self, batch: Any, max_new_tokens: int | None = None) -> Any:
         """Greedy decoding of one tokenised batch."""
         import torch
 
         with torch.inference_mode():
             return self._model.generate(
-                **batch, do_sample=False, num_beams=1, max_new_tokens=self.max_new_tokens,
+                **batch, do_sample=False, num_beams=1,
+                max_new_tokens=max_new_tokens or self.max_new_tokens,
                 pad_token_id=self._tokenizer.pad_token_id,
             )
 
@@ -287,13 +322,26 @@ class TransformersGenerator:
         if not requests:
             return []
         self.load()
+        return self._batched([self.prompt(r) for r in requests], self.max_new_tokens, progress)
+
+    def answer(self, asked: Sequence[tuple[Request, str]],
+               progress: Callable[[int], None] | None = None) -> list[str]:
+        """The model's answers to its questions (a seq2seq question generator, which was
+        trained to ask, not to answer, has none: ``answers`` is False)."""
+        if not asked or not self.answers:
+            return ["" for _ in asked]
+        self.load()
+        prompts = [self.answer_prompt(req, question) for req, question in asked]
+        return self._batched(prompts, MAX_ANSWER_TOKENS, progress)
+
+    def _batched(self, prompts: list[str], max_new_tokens: int,
+                 progress: Callable[[int], None] | None) -> list[str]:
         out: list[str] = []
-        for start in range(0, len(requests), self.batch_size):
-            chunk = requests[start : start + self.batch_size]
-            batch = self.encode([self.prompt(r) for r in chunk])
-            out.extend(self.decode(batch, self.run(batch)))
+        for start in range(0, len(prompts), self.batch_size):
+            batch = self.encode(prompts[start : start + self.batch_size])
+            out.extend(self.decode(batch, self.run(batch, max_new_tokens)))
             if progress is not None:
-                progress(len(chunk))
+                progress(len(prompts[start : start + self.batch_size]))
         return out
 
 

@@ -12,6 +12,7 @@ class NoGenerator:
 
     name = "none"
     revision = ""
+    answers = False
 
     def __init__(self, **_: object) -> None:
         pass
@@ -21,3 +22,7 @@ class NoGenerator:
         if progress is not None:
             progress(len(requests))
         return ["" for _ in requests]
+
+    def answer(self, asked: Sequence[tuple[Request, str]],
+               progress: Callable[[int], None] | None = None) -> list[str]:
+        return ["" for _ in asked]

@@ -7,8 +7,10 @@ import importlib.util
 import json
 import logging
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from flashgen import config, i18n
 from flashgen.errors import GenerationError
@@ -22,7 +24,7 @@ from flashgen.generate import (
     get_generator,
 )
 from flashgen.generate.answers import Candidate, pick_answers
-from flashgen.generate.filters import clean, reject_reason
+from flashgen.generate.filters import answers_agree, clean, near_duplicate, reject_reason
 from flashgen.model import Card, Document, Point, Points, Span, Text
 
 log = logging.getLogger("flashgen")
@@ -46,9 +48,12 @@ class QuestionCache:
         self._dirty: set[str] = set()
 
     @staticmethod
-    def key(gen: Generator, req: Request) -> str:
-        text = json.dumps([PROMPT_VERSION, gen.name, gen.revision, req.answer, req.context,
-                           req.lang], ensure_ascii=False)
+    def key(gen: Generator, req: Request, question: str | None = None) -> str:
+        """The key of the model's question for ``req``, or of its answer to ``question``."""
+        parts = [PROMPT_VERSION, gen.name, gen.revision, req.answer, req.context, req.lang]
+        if question is not None:
+            parts += ["answer", question]
+        text = json.dumps(parts, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def _file(self, gen: Generator) -> Path:
@@ -64,11 +69,11 @@ class QuestionCache:
                 self._data[str(path)] = {}
         return self._data[str(path)]
 
-    def get(self, gen: Generator, req: Request) -> str | None:
-        return self._table(gen).get(self.key(gen, req))
+    def get(self, gen: Generator, req: Request, question: str | None = None) -> str | None:
+        return self._table(gen).get(self.key(gen, req, question))
 
-    def put(self, gen: Generator, req: Request, raw: str) -> None:
-        self._table(gen)[self.key(gen, req)] = raw
+    def put(self, gen: Generator, req: Request, raw: str, question: str | None = None) -> None:
+        self._table(gen)[self.key(gen, req, question)] = raw
         self._dirty.add(str(self._file(gen)))
 
     def save(self) -> None:
@@ -83,6 +88,11 @@ def _missing_extra() -> str:
         if importlib.util.find_spec(module) is None:
             return module
     return ""
+
+
+def _asked(authored: tuple[Card, ...]) -> list[str]:
+    """The questions the note's own cards ask, which generated ones must not repeat."""
+    return [c.prompt for c in authored if c.kind in ("question", "flashcard", "table", "mcq")]
 
 
 class Stage:
@@ -128,17 +138,73 @@ class Stage:
         spec = config.model_for(note, doc.lang, self.options.model)
         try:
             gen = self._generator(spec)
+            rejected: Counter[str] = Counter()
             raws, calls = self._questions(gen, [c.request for c in candidates], str(note))
+            kept = self._filter(doc, authored, text, gen, candidates, raws, rejected)
+            if gen.answers and kept:
+                kept, checked = self._round_trip(gen, kept, rejected, str(note))
+                calls += checked
+            kept = self._new(kept, authored, rejected)
         except GenerationError as e:
             if mode == "on":
                 raise
             return Outcome(skipped=f"question generation skipped: {e}")
-        return self._filter(doc, authored, text, gen, candidates, raws, calls)
+        if rejected:
+            log.debug("%s: generated %d kept, %d rejected (%s)", doc.path, len(kept),
+                      sum(rejected.values()),
+                      ", ".join(f"{r}: {n}" for r, n in rejected.most_common()))
+        return Outcome(tuple(card for card, _ in kept), rejected, calls)
+
+    @staticmethod
+    def _new(kept: list[tuple[Card, Request]], authored: tuple[Card, ...],
+             rejected: Counter[str]) -> list[tuple[Card, Request]]:
+        """``kept`` without questions that ask what the note or an earlier one asks."""
+        asked = _asked(authored)
+        new = []
+        for card, req in kept:
+            if near_duplicate(card.prompt, asked):
+                rejected["near-duplicate"] += 1
+                log.debug("%s: generated question rejected (near-duplicate): %r -> answer %r",
+                          card.ref, card.prompt, req.answer)
+                continue
+            asked.append(card.prompt)
+            new.append((card, req))
+        return new
+
+    def _round_trip(self, gen: Generator, kept: list[tuple[Card, Request]],
+                    rejected: Counter[str], label: str) -> tuple[list[tuple[Card, Request]], int]:
+        """The cards whose question the model, asked it about the passage alone, answers
+        with the answer it was written for (``answers_agree``); and 1 when the model was
+        called. A question it answers otherwise asks for something else, or for nothing the
+        passage says."""
+        raws, calls = self._answers(gen, [(req, card.prompt) for card, req in kept], label)
+        agreed = []
+        for (card, req), raw in zip(kept, raws, strict=True):
+            if answers_agree(req.answer, raw):
+                agreed.append((card, req))
+                continue
+            rejected["answered differently"] += 1
+            log.debug("%s: generated question rejected (answered differently): %r -> answer "
+                      "%r, but the model answers %r", card.ref, card.prompt, req.answer,
+                      raw.strip()[:80])
+        return agreed, calls
 
     def _questions(self, gen: Generator, requests: list[Request],
                    label: str) -> tuple[list[str], int]:
-        cached = [self.cache.get(gen, r) for r in requests]
-        todo = [r for r, c in zip(requests, cached, strict=True) if c is None]
+        return self._outputs(gen, [(r, None) for r in requests], label,
+                             lambda todo, step: gen.generate([r for r, _ in todo], step))
+
+    def _answers(self, gen: Generator, asked: list[tuple[Request, str]],
+                 label: str) -> tuple[list[str], int]:
+        return self._outputs(gen, asked, f"{label} (checking answers)", gen.answer)
+
+    def _outputs(self, gen: Generator, items: Sequence[tuple[Request, str | None]], label: str,
+                 call: Callable[[Any, Callable[[int], None]], list[str]]) -> tuple[list[str], int]:
+        """The model's output for each item (a request, and the question to answer or None
+        to ask one), from the cache or from ``call`` on those not cached; and 1 when the
+        model was called, else 0."""
+        cached = [self.cache.get(gen, req, q) for req, q in items]
+        todo = [item for item, c in zip(items, cached, strict=True) if c is None]
         if not todo:
             return [c or "" for c in cached], 0
         done = 0
@@ -151,23 +217,25 @@ class Stage:
 
         if self.progress is not None:
             self.progress(label, 0, len(todo))
-        fresh = iter(gen.generate(todo, step))
+        fresh = iter(call(todo, step))
         out = []
-        for req, hit in zip(requests, cached, strict=True):
+        for (req, question), hit in zip(items, cached, strict=True):
             if hit is None:
                 hit = next(fresh)
-                self.cache.put(gen, req, hit)
+                self.cache.put(gen, req, hit, question)
             out.append(hit)
         self.cache.save()
         return out, 1
 
     def _filter(self, doc: Document, authored: tuple[Card, ...], text: str, gen: Generator,
-                candidates: list[Candidate], raws: list[str], calls: int) -> Outcome:
+                candidates: list[Candidate], raws: list[str],
+                rejected: Counter[str]) -> list[tuple[Card, Request]]:
+        """The generated cards that pass the filters (``reject_reason``), each with what it
+        was asked for; the reasons of the others are counted in ``rejected``. Questions
+        alike are all kept here: the round trip may turn the first away (``_new``)."""
         lang = i18n.get(doc.lang)
-        others = [c.prompt for c in authored
-                  if c.kind in ("question", "flashcard", "table", "mcq")]
-        kept: list[Card] = []
-        rejected: Counter[str] = Counter()
+        others = _asked(authored)
+        kept: list[tuple[Card, Request]] = []
         for cand, raw in zip(candidates, raws, strict=True):
             question = clean(raw)
             example = getattr(gen, "example", None)
@@ -178,17 +246,13 @@ class Stage:
                 log.debug("%s: generated question rejected (%s): %r -> answer %r", cand.ref,
                           reason, raw.strip()[:120], cand.request.answer)
                 continue
-            others.append(question)
             back = (
                 Text((Span(cand.request.answer, "strong"),)),
                 Text((Span(lang.passages_hint),), "hint"),
                 Points((Point((Span(cand.request.context),)),)),
             )
-            kept.append(Card(kind="generated", prompt=question, front=(Text((Span(question),)),),
-                             back=back, context=cand.path, ref=cand.ref, tags=doc.tags,
-                             generator=gen.name, source_kind=cand.request.source_kind))
-        if rejected:
-            log.debug("%s: generated %d kept, %d rejected (%s)", doc.path, len(kept),
-                      sum(rejected.values()),
-                      ", ".join(f"{r}: {n}" for r, n in rejected.most_common()))
-        return Outcome(tuple(kept), rejected, calls)
+            kept.append((Card(kind="generated", prompt=question,
+                              front=(Text((Span(question),)),), back=back, context=cand.path,
+                              ref=cand.ref, tags=doc.tags, generator=gen.name,
+                              source_kind=cand.request.source_kind), cand.request))
+        return kept
