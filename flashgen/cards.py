@@ -746,14 +746,17 @@ def _sentences(text: Inline, lang: str) -> list[Inline]:
         return [text] if plain(text).strip() else []
     out: list[list[Span]] = [[]]
     at = 0  # offset in the plain text
+    k = 0  # the first end not passed yet (ends ascend: one walk for all spans)
     for s in text:
         if s.style == "image":  # no plain text: it goes with the sentence it is in
             out[-1].append(s)
             continue
         end = at + len(s.text)
-        cuts = [e - at for e in ends if at < e <= end] if not s.style else []
-        if s.style and end in ends:
-            cuts = [len(s.text)]  # a styled phrase that ends a sentence
+        cuts = []
+        while k < len(ends) and ends[k] <= end:
+            if ends[k] > at and (not s.style or ends[k] == end):
+                cuts.append(ends[k] - at)  # a styled phrase is cut only where it ends
+            k += 1
         start = 0
         for pos in cuts:
             if pos > start:
