@@ -726,16 +726,17 @@ def _sentence_ends(text: str, lang: str) -> list[int]:
     none, and its full stops: 。！？ and । end a sentence without a blank after them). An end
     before a lower-case letter is none: it follows an abbreviation sentencex does not know
     ("dll. sudah")."""
-    if len(text) < 4 or not any(c in text for c in _SENTENCE_MARKS):
-        return []  # most points are one sentence: no need to ask
+    if _INNER_MARK.search(text) is None:
+        return []  # most points are one sentence, with a full stop at most at its end
     from sentencex import get_sentence_boundaries
 
     ends = [b["end_index"] for b in get_sentence_boundaries(lang or "en", text)[:-1]]
     return [e for e in ends if not text[e:e + 1].islower()]
 
 
-_SENTENCE_MARKS = ".!?…。．｡！？।॥؟۔։።፧"
-"""Marks that may end a sentence; text without any is one sentence."""
+_INNER_MARK = re.compile(r"[.!?…。．｡！？।॥؟۔։።፧](?=\s*\S)")
+"""A mark that may end a sentence, with more text after it; text without one is one
+sentence."""
 
 
 def _sentences(text: Inline, lang: str) -> list[Inline]:
