@@ -294,3 +294,33 @@ def test_cloze_sentences_keep_every_letter_and_every_phrase_whole(text, lang):
              and s.text.strip()]
             == [s.text.strip() for s in text if s.style == "strong" and s.text.strip()])
     assert all(plain(sentence).strip() for sentence in out)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(MARKDOWN)
+@example("{{c1::0\x1f0")  # Anki's field separator in a field: the whole import failed
+def test_any_markdown_imports_into_anki_whole(text):
+    """Whatever the note, the real Anki backend imports its package whole: every note, with
+    the cards flashgen counted for it (a card Anki cannot hold fails the whole import)."""
+    import tempfile
+    from pathlib import Path
+
+    from flashgen.export.anki import note_rows, render_apkg
+    from flashgen.model import Deck
+
+    from .conftest import AnkiCollection
+
+    doc = parse(normalize(text, "p.md"), "p.md")
+    rows = note_rows(Deck(doc.deck, "p.md", doc.lang, derive(doc, reverse=True), "p"))
+    if not rows:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        package = Path(folder) / "p.apkg"
+        package.write_bytes(render_apkg(rows, 1_700_000_000.0))
+        anki = AnkiCollection(Path(folder))
+        try:
+            log = anki.import_apkg(package)
+            assert len(log.new) == len(rows) == anki.count()
+            assert len(anki.col.find_cards("")) == sum(len(r.ords) for r in rows)
+        finally:
+            anki.close()

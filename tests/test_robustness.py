@@ -473,6 +473,19 @@ def test_folder_builds_one_vault_package(tmp_path, anki):
     assert not log.new
 
 
+def test_anki_field_separators_in_a_note_or_its_name_do_not_fail_the_import(tmp_path, anki):
+    """U+001F separates a note's fields in Anki's database: one in a note's text or file
+    name (a Linux name may hold any character) made Anki refuse the whole package ("note has
+    8 fields, expected 7")."""
+    path = note(tmp_path, "n\x1fx.md", "## Parts\n\n- a\x1fb point, **bold**\n- wall\n")
+    result = run("build", str(path), "--out", str(tmp_path / "out"), "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    log = anki.import_apkg(tmp_path / "out" / "n\x1fx.apkg")
+    assert len(log.new) == anki.count() == 2
+    assert all("\x1f" not in "".join(n.fields[:2]) for n in anki.notes())
+    assert "ab point" in anki.notes("tag:flashgen::section")[0]["Back"]
+
+
 def test_deck_names_are_written_as_anki_keeps_them(tmp_path, anki):
     """Anki trims each ``::`` part and names an empty one "blank": flashgen writes the name
     Anki will show, so that no "blank" decks appear."""

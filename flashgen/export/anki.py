@@ -188,11 +188,19 @@ def encode_rows(rows: Iterable[NoteRow]) -> str:
     return orjson.dumps([tuple(r) for r in rows]).decode()
 
 
+FIELD_SEPARATOR = "\x1f"
+"""What separates a note's fields in Anki's database. A field holding one (a control
+character in a note's text, or in its file's name) made Anki count a field too many and
+refuse the whole package: it is dropped from field values."""
+
+
 def note_rows(deck: Deck) -> list[NoteRow]:
     """The Anki notes for every card of ``deck``."""
     rows = []
     for card in deck.cards:
         kind, fields = note_fields(card)
+        if any(FIELD_SEPARATOR in f for f in fields):
+            fields = [f.replace(FIELD_SEPARATOR, "") for f in fields]
         rows.append(NoteRow(subdeck(deck, card), kind, note_guid(deck, card), tuple(fields),
                             tuple(tags(card)), card_ords(kind, fields)))
     return rows
