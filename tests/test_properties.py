@@ -324,3 +324,29 @@ def test_any_markdown_imports_into_anki_whole(text):
             assert len(anki.col.find_cards("")) == sum(len(r.ords) for r in rows)
         finally:
             anki.close()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(MARKDOWN)
+def test_any_markdown_csv_imports_into_anki_whole(text):
+    """The Anki-style CSV of any note imports into the real Anki backend without its import
+    dialog: a note for every card."""
+    import tempfile
+    from pathlib import Path
+
+    from flashgen.export.csv import write_csv
+    from flashgen.model import Deck
+
+    from .conftest import AnkiCollection
+
+    doc = parse(normalize(text, "p.md"), "p.md")
+    deck = Deck(doc.deck, "p.md", doc.lang, derive(doc), "p")
+    if not deck.cards:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        target = write_csv(deck, Path(folder) / "p.csv", style="anki")
+        anki = AnkiCollection(Path(folder))
+        try:
+            assert len(anki.import_csv(target).new) == len(deck.cards) == anki.count()
+        finally:
+            anki.close()
