@@ -111,6 +111,22 @@ def test_round_trip_answers_agree(expected, raw, agree):
     assert answers_agree(expected, raw) is agree
 
 
+def test_which_models_can_answer_is_read_from_their_config(tmp_path):
+    """The round trip needs a model that answers: a seq2seq question generator cannot. That
+    is read from config.json, without loading the model, and a config that leaves out
+    is_encoder_decoder is known by its model type."""
+    from flashgen.generate.hf import ModelRef, _encoder_decoder
+
+    for name, config, seq2seq in (("a", '{"is_encoder_decoder": true}', True),
+                                  ("b", '{"model_type": "t5"}', True),
+                                  ("c", '{"model_type": "qwen2"}', False),
+                                  ("d", "not json", False)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "config.json").write_text(config)
+        assert _encoder_decoder(ModelRef(name, tmp_path / name, "r")) is seq2seq
+    assert not _encoder_decoder(ModelRef("m.gguf", tmp_path / "m.gguf", "r"))
+
+
 def test_answer_must_be_in_note():
     req = Request("MNIST", "context", "en", "section")
     assert reject_reason("Which dataset has digits?", req, NOTE, []) == "answer not in note"
@@ -319,8 +335,6 @@ def test_round_trip_answers_are_cached_and_asked_of_chat_models_only(tiny_models
                                                                       monkeypatch):
     from flashgen.generate import hf
 
-    gguf_like = hf.ModelRef("m.gguf", tmp_path / "m.gguf", "r")
-    assert not hf._encoder_decoder(gguf_like)  # transformers reads decoder-only GGUF files
     assert hf.TransformersGenerator(str(tiny_models["causal"])).answers
     assert not hf.TransformersGenerator(str(tiny_models["seq2seq"])).answers
     first = gen_build(ENGLISH, tmp_path / "a", tiny_models["causal"])

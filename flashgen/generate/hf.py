@@ -138,7 +138,14 @@ def _encoder_decoder(ref: ModelRef) -> bool:
         config = json.loads((ref.path / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False  # loading it fails with a clear message
-    return isinstance(config, dict) and bool(config.get("is_encoder_decoder"))
+    if not isinstance(config, dict):
+        return False
+    return bool(config.get("is_encoder_decoder")) or config.get("model_type") in _SEQ2SEQ
+
+
+_SEQ2SEQ = frozenset(["t5", "mt5", "umt5", "longt5", "bart", "mbart", "pegasus", "marian",
+                      "led", "prophetnet", "bigbird_pegasus", "plbart", "m2m_100"])
+"""Encoder-decoder model types, for a config.json that leaves ``is_encoder_decoder`` out."""
 
 
 def _require() -> tuple[Any, Any]:
