@@ -405,6 +405,8 @@ def _fit(pdf: FPDF, lines: list[str], w: float, h: float,
 
 CARD_PICTURES = 0.6
 """The share of a card's height that its text leaves its pictures, when they need it."""
+CARD_PICTURES_MAX = 6
+"""The most pictures one side of a card shows, side by side (the study sheet shows all)."""
 
 
 def _draw_card(pdf: FPDF, x: float, y: float, w: float, h: float, number: int,
@@ -428,7 +430,7 @@ def _draw_card(pdf: FPDF, x: float, y: float, w: float, h: float, number: int,
     pdf.set_text_color(0, 0, 0)
     inner_w, inner_h = w - 2 * pad, h - 2 * pad - 5
     drawer, names = pictures if pictures is not None else (None, [])
-    found = drawer.sizes(pdf, names) if drawer is not None else []
+    found = drawer.sizes(pdf, names[:CARD_PICTURES_MAX]) if drawer is not None else []
     needed = gap = 0.0  # the height the pictures take at most, and above them
     if found:
         share = (inner_w - 2 * (len(found) - 1)) / len(found)
