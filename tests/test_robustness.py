@@ -6,6 +6,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -531,6 +532,41 @@ def test_unchanged_rebuild_reprocesses_nothing(tmp_path, monkeypatch):
     assert sorted(data["notes"]) == [str(folder.resolve() / f"n{i}.md") for i in range(3)]
     forced = run("build", str(folder), "--out", str(out), "--force")
     assert len(calls) == 4 and forced.exit_code == 0
+
+
+def test_other_flashgen_code_rebuilds_every_note(tmp_path, monkeypatch):
+    """Outputs are up to date only for the code that made them: after an upgrade (or an edit
+    of flashgen) an unchanged note is built again, though the version number is the same."""
+    from flashgen import manifest, pipeline
+    from flashgen.manifest import source_hash
+
+    folder = tmp_path / "v"
+    folder.mkdir()
+    for i in range(2):
+        (folder / f"n{i}.md").write_text(f"## T{i}\n\n- a **b**\n- c\n")
+    out = tmp_path / "out"
+    assert run("build", str(folder), "--out", str(out)).exit_code == 0
+    calls = []
+    real = pipeline.load_deck
+    monkeypatch.setattr(pipeline, "load_deck", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    assert run("build", str(folder), "--out", str(out)).output.count(": unchanged (") == 2
+    monkeypatch.setattr(manifest, "code_fingerprint", lambda: "other code")
+    again = run("build", str(folder), "--out", str(out))
+    assert again.exit_code == 0 and sorted(calls) == [folder / "n0.md", folder / "n1.md"]
+    assert "unchanged" not in again.output and "v.apkg" in again.output
+    # the hash is of the source files' place, names, sizes and times, caches left out
+    code = tmp_path / "code"
+    (code / "sub" / "__pycache__").mkdir(parents=True)
+    (code / "a.py").write_text("A = 1\n")
+    (code / "sub" / "b.py").write_text("B = 2\n")
+    before = source_hash(str(code))
+    (code / "sub" / "__pycache__" / "b.py").write_text("cached")
+    (code / "notes.txt").write_text("not code")
+    assert source_hash(str(code)) == before
+    os.utime(code / "sub" / "b.py", ns=(0, 10**18))  # rewritten: another time
+    assert source_hash(str(code)) != before
+    shutil.copytree(code, tmp_path / "elsewhere")  # another copy: another place
+    assert source_hash(str(tmp_path / "elsewhere")) != source_hash(str(code))
 
 
 def test_unwritten_vault_package_is_not_recorded(tmp_path, monkeypatch):
