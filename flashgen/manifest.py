@@ -252,7 +252,10 @@ def source_hash(root: str) -> str:
         dirs[:] = [d for d in dirs if d != "__pycache__"]
         for name in files:
             if name.endswith(".py"):
-                st = os.stat(os.path.join(folder, name))
+                try:
+                    st = os.stat(os.path.join(folder, name))
+                except OSError:  # gone since the folder was listed
+                    continue
                 rel = os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/")
                 found.append(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}")
     found.sort()
