@@ -245,6 +245,14 @@ class Pictures:
             left += bw + gap
 
 
+def _start(deck: Deck, paper: str, fallback: Path | None, pictures: Pictures | None
+           ) -> tuple[i18n.Language, frozenset[int], Pictures, FPDF]:
+    """What every layout starts from: the deck's language, the letters the fonts draw, the
+    picture drawer (one drawing none when not given) and a new PDF."""
+    return (i18n.get(deck.lang), _coverage(fallback), pictures or Pictures({}, deck.source),
+            _new_pdf(paper, deck.name, fallback))
+
+
 # --- sheet --------------------------------------------------------------------
 
 
@@ -252,10 +260,7 @@ def render_sheet(deck: Deck, paper: str = "a4", fallback: Path | None = None,
                  pictures: Pictures | None = None) -> bytes:
     """Cards grouped by section, numbered; MCQ options lettered; answer key at the end;
     ``pictures``: draws the embedded pictures under their card's text."""
-    lang = i18n.get(deck.lang)
-    covered = _coverage(fallback)
-    pictures = pictures or Pictures({}, deck.source)
-    pdf = _new_pdf(paper, deck.name, fallback)
+    lang, covered, pictures, pdf = _start(deck, paper, fallback, pictures)
     pdf.add_page()
     width = pdf.epw
     pdf.set_font(FONT, "B", 16)
@@ -459,10 +464,7 @@ def render_cards(deck: Deck, paper: str = "a4", duplex: str = "long",
                  fallback: Path | None = None, pictures: Pictures | None = None) -> bytes:
     """Fronts in a 2 x 4 grid, backs on the next page placed for the printer's duplex flip;
     ``pictures``: draws the embedded pictures under their side's text."""
-    lang = i18n.get(deck.lang)
-    covered = _coverage(fallback)
-    pictures = pictures or Pictures({}, deck.source)
-    pdf = _new_pdf(paper, deck.name, fallback)
+    lang, covered, pictures, pdf = _start(deck, paper, fallback, pictures)
     pdf.set_auto_page_break(False)
     grid = _grid(pdf, 2, 4)
     per_page = grid.cols * grid.rows
@@ -492,10 +494,7 @@ def render_fold(deck: Deck, paper: str = "a4", fallback: Path | None = None,
                 pictures: Pictures | None = None) -> bytes:
     """Front and back side by side with a dashed fold line; cut along the rows, fold, study.
     ``pictures``: draws the embedded pictures under their side's text."""
-    lang = i18n.get(deck.lang)
-    covered = _coverage(fallback)
-    pictures = pictures or Pictures({}, deck.source)
-    pdf = _new_pdf(paper, deck.name, fallback)
+    lang, covered, pictures, pdf = _start(deck, paper, fallback, pictures)
     pdf.set_auto_page_break(False)
     grid = _grid(pdf, 2, 4)
     for start, chunk in _chunks(list(deck.cards), grid.rows):
