@@ -231,18 +231,27 @@ class Pictures:
             if self.place(pdf, name, x, pdf.get_y() + 1, w, h):
                 pdf.set_y(pdf.get_y() + h + 2)
 
+    ROW_GAP = 2.0
+    """Between pictures side by side, in mm."""
+
+    @classmethod
+    def boxes(cls, found: list[tuple[str, float, float]], w: float,
+              h: float = float("inf")) -> list[tuple[str, float, float]]:
+        """Pictures (as ``sizes`` found them) side by side in a row ``w`` wide and ``h``
+        high: each scaled down to its share of the width and to the height."""
+        share = (w - cls.ROW_GAP * (len(found) - 1)) / len(found)
+        return [(name, nw * scale, nh * scale) for name, nw, nh in found
+                for scale in [min(1.0, share / nw, h / nh)]]
+
     def row(self, pdf: FPDF, found: list[tuple[str, float, float]], x: float, y: float,
             w: float, h: float) -> None:
-        """Draw pictures (as ``sizes`` found them) side by side, centred in the box given,
-        each scaled down to its share of the width and to the height."""
-        gap = 2.0
-        share = (w - gap * (len(found) - 1)) / len(found)
-        boxes = [(name, nw * scale, nh * scale) for name, nw, nh in found
-                 for scale in [min(1.0, share / nw, h / nh)]]
-        left = x + (w - sum(bw for _, bw, _ in boxes) - gap * (len(boxes) - 1)) / 2
+        """Draw pictures (as ``sizes`` found them) side by side, centred in the box given
+        (``boxes``)."""
+        boxes = self.boxes(found, w, h)
+        left = x + (w - sum(bw for _, bw, _ in boxes) - self.ROW_GAP * (len(boxes) - 1)) / 2
         for name, bw, bh in boxes:
             self.place(pdf, name, left, y + (h - bh) / 2, bw, bh)
-            left += bw + gap
+            left += bw + self.ROW_GAP
 
 
 def _start(deck: Deck, paper: str, fallback: Path | None, pictures: Pictures | None
@@ -438,8 +447,7 @@ def _draw_card(pdf: FPDF, x: float, y: float, w: float, h: float, number: int,
     found = drawer.sizes(pdf, names[:CARD_PICTURES_MAX]) if drawer is not None else []
     needed = gap = 0.0  # the height the pictures take at most, and above them
     if found:
-        share = (inner_w - 2 * (len(found) - 1)) / len(found)
-        needed = max(nh * min(1.0, share / nw) for _, nw, nh in found)
+        needed = max(bh for _, _, bh in Pictures.boxes(found, inner_w))
         gap = 2.0 if lines else 0.0
     room = min(needed, inner_h * CARD_PICTURES if lines else inner_h)
     size, used = _fit(pdf, lines, inner_w, inner_h - room - gap, bold_first)
