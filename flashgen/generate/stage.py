@@ -90,11 +90,6 @@ def _missing_extra() -> str:
     return ""
 
 
-def _asked(authored: tuple[Card, ...]) -> list[str]:
-    """The questions the note's own cards ask, which generated ones must not repeat."""
-    return [c.prompt for c in authored if c.kind in ("question", "flashcard", "table", "mcq")]
-
-
 class Stage:
     """Runs generation for each note of a build, sharing models and the cache."""
 
@@ -144,7 +139,7 @@ class Stage:
             if gen.answers and kept:
                 kept, checked = self._round_trip(gen, kept, rejected, str(note))
                 calls += checked
-            kept = self._new(kept, authored, rejected)
+            kept = self._new(kept, rejected)
         except GenerationError as e:
             if mode == "on":
                 raise
@@ -156,10 +151,11 @@ class Stage:
         return Outcome(tuple(card for card, _ in kept), rejected, calls)
 
     @staticmethod
-    def _new(kept: list[tuple[Card, Request]], authored: tuple[Card, ...],
+    def _new(kept: list[tuple[Card, Request]],
              rejected: Counter[str]) -> list[tuple[Card, Request]]:
-        """``kept`` without questions that ask what the note or an earlier one asks."""
-        asked = _asked(authored)
+        """``kept`` without questions that ask what an earlier one of them asks (those that
+        ask what the note's own cards ask were left out by ``_filter``)."""
+        asked: list[str] = []
         new = []
         for card, req in kept:
             if near_duplicate(card.prompt, asked):
@@ -234,7 +230,8 @@ class Stage:
         was asked for; the reasons of the others are counted in ``rejected``. Questions
         alike are all kept here: the round trip may turn the first away (``_new``)."""
         lang = i18n.get(doc.lang)
-        others = _asked(authored)
+        others = [c.prompt for c in authored  # what the note's own cards ask
+                  if c.kind in ("question", "flashcard", "table", "mcq")]
         kept: list[tuple[Card, Request]] = []
         for cand, raw in zip(candidates, raws, strict=True):
             question = clean(raw)
