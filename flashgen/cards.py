@@ -742,9 +742,10 @@ sentence."""
 def _sentences(text: Inline, lang: str) -> list[Inline]:
     """Split an inline into sentences (``_sentence_ends``), keeping spans: a styled phrase
     never splits; the blanks between sentences are dropped."""
-    ends = _sentence_ends(plain(text), lang)
+    flat = plain(text)
+    ends = _sentence_ends(flat, lang)
     if not ends:
-        return [text] if plain(text).strip() else []
+        return [text] if flat.strip() else []
     out: list[list[Span]] = [[]]
     at = 0  # offset in the plain text
     k = 0  # the first end not passed yet (ends ascend: one walk for all spans)
