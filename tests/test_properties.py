@@ -284,10 +284,17 @@ SENTENCE_PIECES = st.sampled_from([". ", "。", "! ", "? ", "e.g. ", "Fig. 3 ", 
     st.sampled_from(["en", "id", "zh", "hi", "de", "", "xx"]))
 def test_cloze_sentences_keep_every_letter_and_every_phrase_whole(text, lang):
     """Splitting a text into sentences loses no letter (only the blanks between sentences),
-    never splits a bold phrase, and makes no sentence without letters."""
-    from flashgen.cards import _sentences
+    never splits a bold phrase, and makes no sentence without letters. A text that skips
+    the segmenter (no mark with text after it) is one sentence to the segmenter too, blank
+    lines aside (where it ends a paragraph: a paragraph's text holds none)."""
+    from sentencex import get_sentence_boundaries
+
+    from flashgen.cards import _INNER_MARK, _sentences
     from flashgen.model import plain
 
+    flat = plain(text)
+    if _INNER_MARK.search(flat) is None and "\n\n" not in flat:
+        assert len(get_sentence_boundaries(lang or "en", flat)) <= 1
     out = _sentences(text, lang)
     assert "".join("".join(plain(s) for s in out).split()) == "".join(plain(text).split())
     assert ([s.text.strip() for sentence in out for s in sentence if s.style == "strong"
