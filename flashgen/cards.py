@@ -821,8 +821,7 @@ def cloze_cards(note: Note) -> Iterator[Card]:
             if made is None:
                 continue
             spans, masked = made
-            extra = (Text(_span_text(note.heading_path(path)), "context"),) if path else ()
-            yield note.card("cloze", masked, (Text(spans),), extra, path, ref)
+            yield note.card("cloze", masked, (Text(spans),), (), path, ref)
 
     def from_items(items: Iterable[ListItem], parent: str, path: tuple[str, ...]):
         for it in items:

@@ -66,6 +66,11 @@ class AnkiCollection:
     def notes(self, query: str = ""):
         return [self.col.get_note(nid) for nid in self.col.find_notes(query)]
 
+    def sides(self, query: str = "") -> list[tuple[str, str]]:
+        """Each card's question and answer, as Anki renders them for review."""
+        cards = [self.col.get_card(cid) for cid in self.col.find_cards(query)]
+        return [(c.question(), c.answer()) for c in cards]
+
     def count(self, query: str = "") -> int:
         return len(self.col.find_notes(query))
 

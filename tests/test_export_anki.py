@@ -51,6 +51,26 @@ def test_seed_imports_with_expected_notes(seed_note, tmp_path, anki):
         assert absent not in text
 
 
+def test_each_side_shows_its_section_once(seed_note, tmp_path, anki):
+    """The heading path of a card is on each side once, in the package as in the Anki-style
+    CSV (a cloze's answer showed it twice: the note type's Context, and again as its extra)."""
+    build(BuildOptions(paths=(seed_note,), out_dir=tmp_path / "out", formats=("apkg", "csv")))
+    anki.import_apkg(tmp_path / "out" / f"{seed_note.stem}.apkg")
+    (tmp_path / "csv").mkdir()
+    via_csv = AnkiCollection(tmp_path / "csv")
+    try:
+        via_csv.import_csv(tmp_path / "out" / f"{seed_note.stem}.csv")
+        for col in (anki, via_csv):
+            sides = col.sides()
+            assert len(sides) == 24
+            assert any('class="context"' in a for _, a in col.sides("tag:flashgen::cloze"))
+            for question, answer in sides:
+                assert answer.count('class="context"') <= 1, answer
+                assert question.count('class="context"') <= 1, question
+    finally:
+        via_csv.close()
+
+
 def test_css_has_night_mode_and_no_inline_colours(seed_note, tmp_path, anki):
     anki.import_apkg(build_apkg(seed_note, tmp_path / "out"))
     for note in anki.notes():
