@@ -78,7 +78,7 @@ OUR_TAGS = re.compile(r'</?(?:ul|ol|li|div|b|i|code|span)(?: class="[a-z-]+")?>|
 def test_text_is_escaped(text):
     doc = parse(f"## T\n\n- {text}\n- second\n", "e.md")
     for card in derive(doc):
-        for side in (card.front, card.back):
+        for side in (card.front,) if card.kind == "cloze" else (card.front, card.back):
             left = OUR_TAGS.sub("", body_html(side))
             # whatever the note said, only the tags flashgen writes are markup
             assert "<" not in left and ">" not in left, left
