@@ -247,12 +247,26 @@ def _asked_columns(table: Table, row: tuple[Inline, ...]) -> list[tuple[str, Inl
     return [(plain(h), c) for h, c in zip(table.header[1:], row[1:], strict=False) if plain(c)]
 
 
+def _clues(table: Table) -> list[str]:
+    """Each row's other cells, as one clue (``""`` for a row without any)."""
+    return ["; ".join(plain(c) for _, c in _asked_columns(table, row)) for row in table.rows]
+
+
+def _shared(clues: list[str]) -> set[str]:
+    """Clues that more than one row has: asked for its first cell, such a row has more than
+    one right answer."""
+    return {c for c, n in Counter(clues).items() if n > 1}
+
+
 def table_cards(note: Note) -> Iterator[Card]:
-    """One card per table row: its other columns, asked by its first cell."""
+    """One card per table row: its other columns, asked by its first cell (and, with
+    ``reverse``, the other way round, unless another row has the same cells)."""
     lang = note.lang
     for path, table in _tables(note):
         key_header = plain(table.header[0])
-        for row, ref in zip(table.rows, table.row_refs, strict=False):
+        clues = _clues(table)
+        shared = _shared(clues) if note.reverse else set()
+        for row, ref, values in zip(table.rows, table.row_refs, clues, strict=False):
             key = plain(row[0])
             asked = _asked_columns(table, row)
             if not key or not asked:
@@ -264,8 +278,7 @@ def table_cards(note: Note) -> Iterator[Card]:
             else:
                 back = (Points(tuple(Point((Span(h + ": ", "strong"), *c)) for h, c in asked)),)
             reverse = None
-            if note.reverse:
-                values = "; ".join(plain(c) for _, c in asked)
+            if note.reverse and values not in shared:
                 ask = lang.table_reverse.format(key_header=key_header, values=values)
                 reverse = ((Text(_span_text(ask)),), (Text(row[0]),))
             yield note.card("table", prompt, (Text(_span_text(prompt)),), back, path, ref,
@@ -404,22 +417,23 @@ def flashcard_cards(note: Note) -> Iterator[Card]:
 
 
 def mcq_cards(note: Note) -> Iterator[Card]:
-    """Which row matches these cells? Distractors come from the same column."""
+    """Which row matches these cells? Distractors come from the same column. A row whose
+    cells another row has too gets none: both rows' first cells would be right."""
     lang = note.lang
     for path, table in _tables(note):
         keys = [plain(r[0]) for r in table.rows]
+        clues = _clues(table)
+        shared = _shared(clues)
         distinct = list(dict.fromkeys(k for k in keys if k))
         if len(distinct) < 3:
             continue
         at = {k: j for j, k in enumerate(distinct)}
         n = len(distinct) - 1  # a row's distractors: the other keys, from the row's place on
         key_header = plain(table.header[0])
-        for i, (row, ref) in enumerate(zip(table.rows, table.row_refs, strict=False)):
-            key = keys[i]
-            asked = _asked_columns(table, row)
-            if not key or not asked:
+        for i, ref in enumerate(table.row_refs):
+            key, values = keys[i], clues[i]
+            if not key or not values or values in shared:
                 continue
-            values = "; ".join(plain(c) for _, c in asked)
             prompt = lang.mcq_prompt.format(key_header=key_header, values=values)
             skip = at[key]  # the keys after the row's own key move up one place
             options = [key, *(distinct[j + (j >= skip)]

@@ -163,6 +163,24 @@ def test_mcq_distractors_follow_the_row_and_skip_repeated_and_blank_keys():
         assert options.options[options.answer] == key
 
 
+def test_rows_with_the_same_cells_are_not_asked_by_their_cells():
+    """Asked "which factor: rises; levels off?", two rows would both be right: such rows get
+    no multiple choice and no reverse card."""
+    doc = parse("# T\n\n| Factor | Effect | Limit |\n|---|---|---|\n"
+                "| Light | rises | levels off |\n| CO2 | rises | levels off |\n"
+                "| Heat | rises, then falls | denatures |\n| Water | falls | none |\n", "t.md")
+    cards = derive(doc, reverse=True)
+    mcq = {c.prompt: c.back[0] for c in cards if c.kind == "mcq"}
+    assert sorted(mcq) == ["Which Factor matches: falls; none?",
+                           "Which Factor matches: rises, then falls; denatures?"]
+    assert [o.options[o.answer] for o in mcq.values()] == ["Heat", "Water"]
+    table = {plain(c.front[0].text): c for c in cards if c.kind == "table"}
+    assert len(table) == 4  # each row is still asked by its first cell
+    assert [k for k, c in table.items() if c.reverse is None] == [
+        "Light (Factor): what is the Effect and Limit?",
+        "CO2 (Factor): what is the Effect and Limit?"]
+
+
 def test_prompts_are_unique_and_stable():
     a, b = cards_of(SEED), cards_of(SEED)
     assert [c.prompt for c in a] == [c.prompt for c in b]
