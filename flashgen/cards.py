@@ -313,6 +313,50 @@ def _term_split(item: ListItem) -> tuple[Inline, Inline] | None:
     return cut(item.text, 0, found.start()), cut(item.text, found.end())
 
 
+_YEAR = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
+_BEFORE_ERA = re.compile(r"\b(?:BCE?|B\.C\.|SM|v\.\s?Chr\.|a\.\s?C\.|av\.\s?J\.-C\.)",
+                         re.IGNORECASE)
+"""Before the common era: ``BC``, ``BCE``, Indonesian ``SM``, German ``v. Chr.``, Spanish
+``a. C.``, French ``av. J.-C.``"""
+_ERA = re.compile(r"\b(?:AD|A\.D\.|CE|n\.\s?Chr\.|d\.\s?C\.|apr\.\s?J\.-C\.)")
+"""The common era, written out: ``AD 79``, ``79 CE``, ``79 n. Chr.``, ``79 d. C.``"""
+MAX_DATE_CHARS = 30
+
+
+def _year(date: str) -> int | None:
+    """The year a short date names (``1789``, ``14 July 1789``, ``1914–1918``, ``44 BC``:
+    the first year written, negative before the common era), or None. A number of one or
+    two digits is a year only with its era written."""
+    if len(date) > MAX_DATE_CHARS or len(date.split()) > MAX_TERM_WORDS:
+        return None
+    numbers = _YEAR.findall(date)
+    before, era = _BEFORE_ERA.search(date), _ERA.search(date)
+    years = [n for n in numbers if len(n) >= 3] or (numbers if before or era else [])
+    if not years:
+        return None
+    return -int(years[0]) if before else int(years[0])
+
+
+def timeline(block: ListBlock) -> list[tuple[ListItem, Inline, Inline]] | None:
+    """``(point, date, event)`` of a list of two or more points that are all ``date -
+    event`` (or ``date: event``, as ``_TERM_SEPARATOR``), their dates in time order (a list of
+    quantities, ``100 - boiling point``, seldom is); else None."""
+    dated: list[tuple[int, ListItem, Inline, Inline]] = []
+    for it in block.items:
+        if not has_content(it.text):
+            continue
+        text = plain(it.text)
+        found = _TERM_SEPARATOR.search(text)
+        year = _year(text[: found.start()].strip(" \t*_")) if found is not None else None
+        if found is None or year is None or not any(c.isalpha() for c in text[found.end():]):
+            return None
+        dated.append((year, it, cut(it.text, 0, found.start()), cut(it.text, found.end())))
+    years = [year for year, *_ in dated]
+    if len(years) < 2 or years != sorted(years):
+        return None
+    return [(it, date, event) for _, it, date, event in dated]
+
+
 def glossary(block: ListBlock, note: Note) -> list[tuple[ListItem, Inline, Inline]] | None:
     """The terms of a definition list, or of a list of two or more points that are all
     ``term: definition``; else None (a list where only some points have a label is a list
@@ -332,6 +376,8 @@ def glossary(block: ListBlock, note: Note) -> list[tuple[ListItem, Inline, Inlin
         terms.append((it, *split))
     if not (len(terms) >= 2 or (terms and terms[0][0].term)) or _is_link_list(block):
         return None  # most lists are no glossary: known at their first point, before this
+    if timeline(block) is not None:
+        return None  # dated events ("14 July 1789 - ..."): the date rule's
     return terms
 
 
@@ -349,6 +395,20 @@ def term_cards(note: Note) -> Iterator[Card]:
             reverse = ((Text(definition),), (Text(term),)) if note.reverse else None
             yield note.card("term", collapse(plain(term)), (Text(term),), back, path, item.ref,
                             reverse=reverse)
+
+
+def date_cards(note: Note) -> Iterator[Card]:
+    """One card per event of a timeline (a list of points that are all ``date - event``, in
+    time order): the event, asked when (``--reverse`` adds date -> event)."""
+    when = note.lang.when_hint
+    for path, b in note.study_blocks():
+        if not isinstance(b, ListBlock):
+            continue
+        for item, date, event in timeline(b) or ():
+            front = (Text(event), Text(_span_text(when), "hint"))
+            reverse = ((Text(date),), (Text(event),)) if note.reverse else None
+            yield note.card("date", f"{when} {collapse(plain(event))}", front, (Text(date),),
+                            path, item.ref, reverse=reverse)
 
 
 def _answer(lists: tuple[ListBlock, ...]) -> Body:
@@ -494,8 +554,8 @@ def _plain_qa_pair(text: Inline, note: Note) -> tuple[str, Inline] | None:
 
 
 def _qa_pair(text: Inline, note: Note) -> tuple[str, Inline] | None:
-    """Split ``**Q:** question **A:** answer`` (or ``Q: question A: answer`` in plain text);
-    the answer may be empty (given later)."""
+    """Split ``**Q:** question **A:** answer`` (or ``Q: question A: answer`` in plain text,
+    or ``**A question in bold?** answer``); the answer may be empty (given later)."""
     if not text:
         return None
     first = text[0]
@@ -508,6 +568,8 @@ def _qa_pair(text: Inline, note: Note) -> tuple[str, Inline] | None:
     ans = note.answer_labels
     spans = list(text)
     if not _label(spans[0], qs):
+        if _is_question(first.text):  # **A question in bold?** then its answer, if given
+            return collapse(first.text), _strip_colon(text[1:])
         return None
     question: list[Span] = []
     answer: list[Span] = []
@@ -535,6 +597,13 @@ def _answer_label(text: Inline, note: Note) -> Inline | None:
             head = text[0].text[found.end():]
             return ((Span(head),) if head else ()) + text[1:]
     return None
+
+
+def _answers(text: Inline, note: Note) -> bool:
+    """Whether a paragraph after a question not answered yet can be its answer: text or a
+    picture, but no question itself."""
+    shown = plain(text).strip() or any(s.style == "image" for s in text)
+    return bool(shown) and not _is_question(plain(text)) and _qa_pair(text, note) is None
 
 
 def _split_inline_answer(item: ListItem) -> tuple[str, Inline]:
@@ -574,6 +643,8 @@ def question_cards(note: Note) -> Iterator[Card]:
         if isinstance(b, Paragraph):
             if pending is not None:
                 given = _answer_label(b.text, note)
+                if given is None and pending[1] == path and _answers(b.text, note):
+                    given = b.text  # the paragraph after a question, in its section
                 if given is not None:
                     yield from emit(pending[0], (Text(given),), pending[1], pending[2])
                     pending = None
@@ -841,14 +912,16 @@ def cloze_cards(note: Note) -> Iterator[Card]:
         for it in items:
             if it.card:
                 continue  # a flashcard written out is the writer's card already
-            yield from from_inline(it.text, parent, path, it.ref)
+            if not note.asks(it):  # a question is the question rule's
+                yield from from_inline(it.text, parent, path, it.ref)
             for lst in it.children:
                 yield from from_items(lst.items, plain(it.text), path)
 
     for path, b in note.study_blocks():
         title = (path[-1] + ":") if path else ""
         if isinstance(b, Paragraph):
-            yield from from_inline(b.text, title, path, b.ref)
+            if _qa_pair(b.text, note) is None:  # a question is the question rule's
+                yield from from_inline(b.text, title, path, b.ref)
         elif isinstance(b, ListBlock) and not _is_link_list(b):
             yield from from_items(b.items, title, path)
 
@@ -858,6 +931,7 @@ RULES: list[tuple[str, Callable[[Note], Iterable[Card]]]] = [
     ("list", list_cards),
     ("table", table_cards),
     ("term", term_cards),
+    ("date", date_cards),
     ("flashcard", flashcard_cards),
     ("question", question_cards),
     ("cloze", cloze_cards),

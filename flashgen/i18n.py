@@ -46,6 +46,8 @@ class Language:
     """Heading of a study sheet's answers."""
     generated: str = "generated"
     """Marks a generated quiz item on paper."""
+    when_hint: str = "When?"
+    """Asks the date of a timeline's event (a `date` card)."""
 
 
 def _words(text: str) -> frozenset[str]:
@@ -81,6 +83,7 @@ ID = Language(
     code="id",
     answer_key="Kunci jawaban",
     generated="dibuat model",
+    when_hint="Kapan?",
     list_prompt="Sebutkan {n} poin dari: {topic}",
     section_hint="{n} poin",
     section_hint_one="1 poin",
@@ -106,6 +109,7 @@ DE = Language(
     code="de",
     answer_key="Lösungen",
     generated="generiert",
+    when_hint="Wann?",
     list_prompt="Nenne die {n} Punkte zu: {topic}",
     section_hint="{n} Punkte",
     section_hint_one="1 Punkt",
@@ -129,6 +133,7 @@ ES = Language(
     code="es",
     answer_key="Respuestas",
     generated="generada",
+    when_hint="¿Cuándo?",
     list_prompt="Nombra los {n} puntos de: {topic}",
     section_hint="{n} puntos",
     section_hint_one="1 punto",
@@ -151,6 +156,7 @@ FR = Language(
     code="fr",
     answer_key="Corrigé",
     generated="générée",
+    when_hint="Quand ?",
     list_prompt="Citez les {n} points de : {topic}",
     section_hint="{n} points",
     section_hint_one="1 point",

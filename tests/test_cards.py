@@ -181,6 +181,36 @@ def test_rows_with_the_same_cells_are_not_asked_by_their_cells():
         "CO2 (Factor): what is the Effect and Limit?"]
 
 
+def test_timelines_ask_when_each_event_happened():
+    text = ("# Rome\n\n## Timeline\n\n- 753 BC — Rome is **founded**\n- 509 BC: the Republic\n"
+            "- 27 BC - Augustus becomes emperor\n- 4 September 476 – fall of the West\n")
+    cards = _cards(text, "date", reverse=True)
+    assert [(plain(c.front[0].text), plain(c.back[0].text)) for c in cards] == [
+        ("Rome is founded", "753 BC"), ("the Republic", "509 BC"),
+        ("Augustus becomes emperor", "27 BC"), ("fall of the West", "4 September 476")]
+    first = cards[0]
+    assert first.prompt == "When? Rome is founded"
+    assert [plain(p.text) for p in first.front] == ["Rome is founded", "When?"]
+    assert first.front[0].text[1].style == "strong"  # the event keeps its formatting
+    assert plain(first.reverse[0][0].text) == "753 BC"
+    # a timeline is no glossary: its dates are not asked as terms
+    assert _cards(text, "term") == []
+    indonesian = _cards(text.replace("# Rome", "---\nlang: id\n---\n# Roma"), "date")
+    assert indonesian[0].prompt == "Kapan? Rome is founded"
+
+
+@pytest.mark.parametrize("points", [
+    ["100 - water boils", "0 - water freezes"],  # quantities, not in time order
+    ["1 - prepare the sample", "2 - heat it"],  # steps: no years
+    ["1789 - the Bastille", "the Terror followed"],  # not every point is dated
+    ["1789 - the Bastille"],  # one date is no timeline
+    ["1789 - 1799", "1804 - 1815"],  # no event
+])
+def test_lists_that_are_no_timeline(points):
+    text = "# T\n\n## Dates\n\n" + "".join(f"- {p}\n" for p in points)
+    assert _cards(text, "date") == []
+
+
 def test_prompts_are_unique_and_stable():
     a, b = cards_of(SEED), cards_of(SEED)
     assert [c.prompt for c in a] == [c.prompt for c in b]
@@ -287,6 +317,27 @@ def test_questions_with_plain_labels():
                                                   "Abschnitt der DNA.\n", "question")}
     assert de == {"Was ist ein Gen?": "Ein Abschnitt der DNA."}
     assert _cards("The Q: factor matters?\n\nQ without a colon?\n", "question") == []
+
+
+def test_questions_in_bold_take_the_answer_after_them():
+    text = ("# Revolution\n\n## Q&A\n\n**What did the Declaration proclaim?**\nLiberty and "
+            "equality.\n\n**Who led the Committee?** Maximilien **Robespierre**.\n\n"
+            "**Why did the monarchy fall?**\n\nThe king fled to **Varennes**.\n\n"
+            "**What was the Third Estate?**\n\n**What was the Terror?**\n\n"
+            "## Causes\n\nThe state was bankrupt after the war.\n\n"
+            "- **What is a tithe?** A tax paid to the Church.\n- The **Estates** were three.\n")
+    qs = {c.prompt: back_text(c) for c in _cards(text, "question")}
+    assert qs["What did the Declaration proclaim?"] == "Liberty and equality."
+    assert qs["Who led the Committee?"] == "Maximilien Robespierre."
+    assert qs["Why did the monarchy fall?"] == "The king fled to Varennes."  # the next paragraph
+    assert qs["What is a tithe?"] == "A tax paid to the Church."
+    # a question is no answer (the passages are), and neither is the next section's text
+    assert qs["What was the Third Estate?"].startswith("From this note:")
+    assert "What was the Terror?" not in qs  # no answer, no passage: warned, no card
+    assert len(qs) == 5
+    # the questions are no clozes; bold in an answer of its own paragraph is
+    assert [c.prompt for c in _cards(text, "cloze")] == ["The king fled to […].",
+                                                         "The […] were three."]
 
 
 def test_a_section_of_one_point_says_point():
