@@ -147,9 +147,18 @@ def _has_word(title: str, vocabulary: frozenset[str]) -> bool:
 
 
 def _is_link_list(block: ListBlock) -> bool:
-    """Half its items or more hold a link: a reading list, not study points."""
-    linked = sum(1 for it in block.items if "link" in [s.style for s in it.text])
+    """Half its items or more hold a link to an address, or are links to notes alone (``-
+    [[Meiosis]]``): a reading list, not study points."""
+    linked = sum(1 for it in block.items if _linked(it.text))
     return linked * 2 >= len(block.items)
+
+
+def _linked(text: Inline) -> bool:
+    """Whether a point holds a link to an address, or holds links to notes (wiki links, which
+    have none) and nothing else but punctuation."""
+    links = [s for s in text if s.style == "link"]
+    return bool(links) and (any(s.href for s in links) or not any(
+        c.isalnum() for s in text if s.style != "link" for c in s.text))
 
 
 def _is_question(text: str) -> bool:
@@ -920,8 +929,10 @@ def cloze_cards(note: Note) -> Iterator[Card]:
     for path, b in note.study_blocks():
         title = (path[-1] + ":") if path else ""
         if isinstance(b, Paragraph):
-            if _qa_pair(b.text, note) is None:  # a question is the question rule's
-                yield from from_inline(b.text, title, path, b.ref)
+            # a question is the question rule's; a paragraph all in bold is a title (an
+            # Obsidian callout's), hidden in no sentence: the section's title makes none
+            if _qa_pair(b.text, note) is None:
+                yield from from_inline(b.text, "", path, b.ref)
         elif isinstance(b, ListBlock) and not _is_link_list(b):
             yield from from_items(b.items, title, path)
 

@@ -35,7 +35,7 @@ from flashgen.model import (
 from flashgen.text import clean_inline, clean_label, collapse, deck_name
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from markdown_it import MarkdownIt
     from markdown_it.rules_block import StateBlock
@@ -899,8 +899,8 @@ class _Builder:
 
     def callout(self, node: _Node) -> list[Block] | None:
         """An Obsidian callout's first paragraph (``[!tip] Title`` and its text on the next
-        lines): its title and its text as two paragraphs, the marker dropped; None when the
-        paragraph is no callout's."""
+        lines): its title (in bold) and its text as two paragraphs, the marker dropped; None
+        when the paragraph is no callout's."""
         if node.type != "paragraph" or not node.children:
             return None
         inline = node.children[0].token
@@ -916,6 +916,9 @@ class _Builder:
         ref = self.ref(node)
         for part, line in (([*first, *tokens[1:cut]], ref.line), (tokens[cut + 1:], ref.line + 1)):
             text = self.spans(part, line)
+            if line == ref.line:  # the title, in bold as Obsidian shows it
+                text = _merged(Span(s.text, "strong", "", s.line)
+                               if s.style in ("", "em", "link") else s for s in text)
             if has_content(text):
                 out.append(Paragraph(text, ref if line == ref.line else SourceRef(ref.path, line)))
         return out
@@ -1031,16 +1034,22 @@ class _Builder:
         if line:
             spans = [Span(s.text, s.style, s.href, line) if s.style == "image" else s
                      for s in spans]
-        merged: list[Span] = []
-        for s in spans:
-            if not s.text and s.style != "image":
-                continue
-            if (merged and merged[-1].style == s.style and merged[-1].href == s.href
-                    and s.style != "image" and merged[-1].cloze == s.cloze):
-                merged[-1] = merged[-1].with_text(merged[-1].text + s.text)
-            else:
-                merged.append(s)
-        return tuple(merged)
+        return _merged(spans)
+
+
+def _merged(spans: Iterable[Span]) -> Inline:
+    """Spans with the empty ones dropped and neighbours of one style (and link, and cloze
+    number) joined; pictures stay apart."""
+    merged: list[Span] = []
+    for s in spans:
+        if not s.text and s.style != "image":
+            continue
+        if (merged and merged[-1].style == s.style and merged[-1].href == s.href
+                and s.style != "image" and merged[-1].cloze == s.cloze):
+            merged[-1] = merged[-1].with_text(merged[-1].text + s.text)
+        else:
+            merged.append(s)
+    return tuple(merged)
 
 
 def _may_hold_cards(content: str) -> bool:
@@ -1347,8 +1356,8 @@ def _marked_spans(text: str, style: str, href: str, tags: list[str]) -> list[Spa
             continue
         heading = "" if block else (heading or "").strip()  # a block's ID is not words
         words = (shown or "").strip() or PATH_SEP.join(p for p in (target, heading) if p)
-        if words:
-            out.append(Span(words, style, href))
+        if words:  # a link to a note, shown as its words (no address: nothing to open)
+            out.append(Span(words, style or "link", href))
     if at < len(text) and not ends:
         out.append(Span(text[at:], style, href))
     elif out and out[-1].style == style:  # what a comment or tags ended leaves no blank

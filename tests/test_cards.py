@@ -340,6 +340,22 @@ def test_questions_in_bold_take_the_answer_after_them():
                                                          "The […] were three."]
 
 
+def test_obsidian_notes_related_notes_and_callout_questions():
+    text = ("# Mitosis\n\n## Phases\n\n- The [[Cell|cell]] copies its **DNA** first\n"
+            "- [[Spindle]] fibres pull the **chromatids** apart\n- Two nuclei form\n\n"
+            "> [!question]- Why is [[Mitosis|mitosis]] important?\n> For growth and repair.\n\n"
+            "> [!tip] Remember\n> Cells divide.\n\n**A line in bold.**\n\n"
+            "## See also\n\n- [[Meiosis]]\n- [[Cell cycle]], [[Interphase]]\n")
+    cards = derive(parse(text, "m.md"))
+    # links to other notes alone are a reading list; points that link in a sentence are not
+    assert [c.prompt for c in cards if c.kind == "section"] == ["Mitosis › Phases"]
+    assert [c.prompt for c in cards if c.kind == "cloze"] == [
+        "The cell copies its […] first", "Spindle fibres pull the […] apart"]
+    # a callout titled with a question is asked, its text the answer
+    qs = {c.prompt: back_text(c) for c in cards if c.kind == "question"}
+    assert qs == {"Why is mitosis important?": "For growth and repair."}
+
+
 def test_a_section_of_one_point_says_point():
     hints = [body_lines(c.front)[1] for c in _cards("# T\n\n## One\n\n- only\n\n## Two\n\n"
                                                      "- a\n- b\n", "section")]

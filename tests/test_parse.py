@@ -163,7 +163,9 @@ def test_wiki_links_show_their_words_and_embed_pictures():
     assert [plain(i.text) for i in items] == [
         "See Photosynthesis and light energy.", " shows a Leaf › Veins leaf",
         "Note and Other note, [[code]] kept"]
-    assert [s.style for s in items[0].text] == ["", "strong", ""]
+    # a link to a note, without an address; in bold, bold (a term to hide)
+    assert [(s.style, s.href) for s in items[0].text] == [
+        ("", ""), ("link", ""), ("", ""), ("strong", ""), ("", "")]
     image = items[1].text[0]
     assert (image.style, image.href, image.line) == ("image", "leaf%20diagram.png", 4)
 
@@ -200,7 +202,8 @@ def test_highlights_and_anki_clozes_are_strong_text():
     assert fourth.text == (Span("a", "strong", cloze=1), Span("bc", "strong", cloze=2),
                            Span(" "), Span("d", "strong"), Span(" "), Span("e", "strong"))
     # a == b is no highlight: blanks just inside the marks
-    assert second.text == (Span("Madrid", "strong"), Span(" is in Spain; if a == b then c == d"))
+    assert second.text == (Span("Madrid", "strong"), Span(" is in "), Span("Spain", "link"),
+                           Span("; if a == b then c == d"))
     assert third.text == (Span("{{c1::code}}", "code"), Span(" and "), Span("x y", "strong"))
 
 
@@ -216,7 +219,7 @@ def test_obsidian_callouts_tasks_tags_comments_and_footnotes():
     assert doc.tags == ("bio", "cells::mitosis", "draft", "exam", "important", "lang::csharp",
                         "2b")
     title, text, points = doc.blocks
-    assert plain(title.text) == "Key idea" and title.ref.line == 6
+    assert title.text == (Span("Key idea", "strong"),) and title.ref.line == 6  # in bold
     assert plain(text.text) == "Mitosis makes two identical cells." and text.ref.line == 7
     assert [plain(it.text) for it in points.items] == [
         "Prophase: chromosomes condense", "Anaphase: chromatids separate",
