@@ -901,6 +901,16 @@ def _cloze(sentence: Inline, prefix: str, numbered: bool) -> tuple[Inline, str] 
     return tuple(spans), masked
 
 
+def _unbold(text: Inline, size: int) -> Inline:
+    """``text`` with the bold phrases that start in its first ``size`` letters plain."""
+    out = []
+    at = 0
+    for s in text:
+        out.append(Span(s.text, "", s.href, s.line) if s.style == "strong" and at < size else s)
+        at += len(s.text)
+    return tuple(out)
+
+
 def cloze_cards(note: Note) -> Iterator[Card]:
     """Bold phrases inside points and paragraphs, hidden in their sentence; Anki clozes that
     the writer numbered, hidden in their point or paragraph (one Anki note, whose numbers
@@ -917,12 +927,15 @@ def cloze_cards(note: Note) -> Iterator[Card]:
             spans, masked = made
             yield note.card("cloze", masked, (Text(spans),), (), path, ref)
 
-    def from_items(items: Iterable[ListItem], parent: str, path: tuple[str, ...]):
+    def from_items(items: Iterable[ListItem], parent: str, path: tuple[str, ...],
+                   terms: dict[int, int] | None = None):
         for it in items:
             if it.card:
                 continue  # a flashcard written out is the writer's card already
             if not note.asks(it):  # a question is the question rule's
-                yield from from_inline(it.text, parent, path, it.ref)
+                size = terms.get(id(it), 0) if terms else 0
+                yield from from_inline(_unbold(it.text, size) if size else it.text, parent,
+                                       path, it.ref)
             for lst in it.children:
                 yield from from_items(lst.items, plain(it.text), path)
 
@@ -934,7 +947,9 @@ def cloze_cards(note: Note) -> Iterator[Card]:
             if _qa_pair(b.text, note) is None:
                 yield from from_inline(b.text, "", path, b.ref)
         elif isinstance(b, ListBlock) and not _is_link_list(b):
-            yield from from_items(b.items, title, path)
+            # a glossary's term is its own card's, asked both ways with --reverse: not hidden
+            terms = {id(it): len(plain(term)) for it, term, _ in glossary(b, note) or ()}
+            yield from from_items(b.items, title, path, terms)
 
 
 RULES: list[tuple[str, Callable[[Note], Iterable[Card]]]] = [

@@ -356,6 +356,17 @@ def test_obsidian_notes_related_notes_and_callout_questions():
     assert qs == {"Why is mitosis important?": "For growth and repair."}
 
 
+def test_a_glossary_term_in_bold_is_not_hidden_again():
+    """Its term card asks it (and, with --reverse, the other way): a cloze hiding it would
+    ask the same again. Bold in its definition is still hidden."""
+    text = ("# Mitosis\n\n## Phases\n\n- **Prophase** — chromosomes **condense**\n"
+            "- **Meta**phase: chromosomes line up\n\n**Anaphase**\n: chromatids part\n")
+    cards = derive(parse(text, "m.md"), reverse=True)
+    assert [c.prompt for c in cards if c.kind == "term"] == ["Prophase", "Metaphase",
+                                                             "Anaphase"]
+    assert [c.prompt for c in cards if c.kind == "cloze"] == ["Prophase — chromosomes […]"]
+
+
 def test_a_section_of_one_point_says_point():
     hints = [body_lines(c.front)[1] for c in _cards("# T\n\n## One\n\n- only\n\n## Two\n\n"
                                                      "- a\n- b\n", "section")]
