@@ -176,7 +176,55 @@ FR = Language(
     answer_labels=("r", "réponse", "a"),
 )
 
-LANGUAGES: dict[str, Language] = {lang.code: lang for lang in (EN, ID, DE, ES, FR)}
+PT = Language(
+    code="pt",
+    answer_key="Gabarito",
+    generated="gerada",
+    when_hint="Quando?",
+    list_prompt="Cite os {n} pontos de: {topic}",
+    section_hint="{n} pontos",
+    section_hint_one="1 ponto",
+    table_prompt="{key} ({key_header}): {columns}?",
+    table_reverse="Qual {key_header}: {values}?",
+    mcq_prompt="Qual {key_header} corresponde a: {values}?",
+    passages_hint="Desta nota:",
+    and_word="e",
+    stopwords=_words(
+        "o a os as e ou de do da dos das em no na nos nas um uma uns umas é são foi não que por"
+        " para com como qual quem onde quando se seu sua seus suas ao à mais muito também mas"
+        " porque pelo pela"
+    ),
+    resource_words=_words("recursos referências leituras links bibliografia fontes"),
+    quiz_words=_words("quiz questionário teste exercícios perguntas autoavaliação exame revisão"),
+    question_labels=("p", "pergunta", "q"),
+    answer_labels=("r", "resposta", "a"),
+)
+
+IT = Language(
+    code="it",
+    answer_key="Soluzioni",
+    generated="generata",
+    when_hint="Quando?",
+    list_prompt="Elenca i {n} punti di: {topic}",
+    section_hint="{n} punti",
+    section_hint_one="1 punto",
+    table_prompt="{key} ({key_header}): {columns}?",
+    table_reverse="Quale {key_header}: {values}?",
+    mcq_prompt="Quale {key_header} corrisponde a: {values}?",
+    passages_hint="Da questa nota:",
+    and_word="e",
+    stopwords=_words(
+        "il lo la i gli le e o di del della dei delle degli in un una è sono era non che per"
+        " con come perché chi dove quando si suo sua suoi al alla più molto anche ma nel nella"
+    ),
+    resource_words=_words("risorse riferimenti letture link collegamenti bibliografia fonti"
+                          " approfondimenti"),
+    quiz_words=_words("quiz test esercizi esercizio domande autovalutazione verifica ripasso"),
+    question_labels=("d", "domanda", "q"),
+    answer_labels=("r", "risposta", "a"),
+)
+
+LANGUAGES: dict[str, Language] = {lang.code: lang for lang in (EN, ID, DE, ES, FR, PT, IT)}
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 _ASCII_WORD = re.compile(r"[a-z]+(?:[-'][a-z]+)*")

@@ -66,6 +66,21 @@ def test_front_matter_fields_and_language():
     assert parse("12345", "x").lang == "en"
 
 
+@pytest.mark.parametrize(("text", "lang"), [
+    ("O Sistema Solar tem oito planetas que orbitam o Sol. A Terra é o único com vida.", "pt"),
+    (("Il Sistema solare ha otto pianeti che orbitano intorno al Sole. La Terra è l'unico "
+     "con la vita."), "it"),
+    (("El Sistema Solar tiene ocho planetas que orbitan alrededor del Sol. La Tierra es el "
+     "único con vida."), "es"),
+    (("Le Système solaire a huit planètes qui tournent autour du Soleil. La Terre est la "
+     "seule avec de la vie."), "fr"),
+])
+def test_romance_languages_are_told_apart(text, lang):
+    """Portuguese and Italian have their own prompts; before, a Portuguese note was taken
+    for Spanish (its cards said "4 puntos", "De esta nota:")."""
+    assert parse(text, "x").lang == lang
+
+
 def test_bad_front_matter_warns(caplog):
     doc = parse("---\ntitle: [unclosed\n---\n# T\n", "x.md")
     assert doc.title == "T"

@@ -55,6 +55,10 @@ EXAMPLES = {
            "mitocondrias", "¿Qué parte de la célula produce la mayor parte de su energía?"),
     "fr": ("Les mitochondries produisent l'essentiel de l'énergie de la cellule.",
            "mitochondries", "Quelle partie de la cellule produit l'essentiel de son énergie ?"),
+    "pt": ("As mitocôndrias produzem a maior parte da energia da célula.", "mitocôndrias",
+           "Que parte da célula produz a maior parte da sua energia?"),
+    "it": ("I mitocondri producono la maggior parte dell'energia della cellula.", "mitocondri",
+           "Quale parte della cellula produce la maggior parte della sua energia?"),
 }
 
 
