@@ -176,14 +176,49 @@ def _to_point(item: ListItem) -> Point:
 
 
 def _row_point(row: tuple[Inline, ...]) -> Point:
-    rest = [plain(c) for c in row[1:] if plain(c)]
+    rest = [c for c in row[1:] if plain(c)]
     if not rest:
         return Point(row[0])
-    return Point((*row[0], Span(" — "), Span("; ".join(rest))))
+    return Point((*row[0], Span(" — "), *_join(rest, "; ")))
 
 
 def _span_text(text: str) -> Inline:
     return (Span(text),)
+
+
+def _join(parts: Iterable[Inline], sep: str) -> Inline:
+    """Inlines one after the other, ``sep`` between them, their styles kept."""
+    out: list[Span] = []
+    for i, part in enumerate(parts):
+        if i:
+            out.append(Span(sep))
+        out.extend(part)
+    return tuple(out)
+
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def _fill(template: str, **fields: str | Inline) -> Inline:
+    """``template.format(**fields)`` with each field's styles kept (a cell's formula, code or
+    bold): its plain text is the formatted string, which makes the card's prompt."""
+    out: list[Span] = []
+    at = 0
+    for m in _FIELD.finditer(template):
+        if m.start() > at:
+            out.append(Span(template[at:m.start()]))
+        value = fields[m.group(1)]
+        out.extend(_span_text(value) if isinstance(value, str) else value)
+        at = m.end()
+    if at < len(template):
+        out.append(Span(template[at:]))
+    merged: list[Span] = []
+    for s in out:
+        if merged and not s.style and not merged[-1].style:
+            merged[-1] = Span(merged[-1].text + s.text)
+        elif s.text or s.style == "image":
+            merged.append(s)
+    return tuple(merged)
 
 
 # --- rules -----------------------------------------------------------------
@@ -288,10 +323,11 @@ def table_cards(note: Note) -> Iterator[Card]:
                 back = (Points(tuple(Point((Span(h + ": ", "strong"), *c)) for h, c in asked)),)
             reverse = None
             if note.reverse and values not in shared:
-                ask = lang.table_reverse.format(key_header=key_header, values=values)
-                reverse = ((Text(_span_text(ask)),), (Text(row[0]),))
-            yield note.card("table", prompt, (Text(_span_text(prompt)),), back, path, ref,
-                            reverse=reverse)
+                ask = _fill(lang.table_reverse, key_header=key_header,
+                            values=_join([c for _, c in asked], "; "))
+                reverse = ((Text(ask),), (Text(row[0]),))
+            front = _fill(lang.table_prompt, key=row[0], key_header=key_header, columns=columns)
+            yield note.card("table", prompt, (Text(front),), back, path, ref, reverse=reverse)
 
 
 _TERM_SEPARATOR = re.compile(r":[ \t]+|[ \t]+(?:--?|[–—=→]|->|=>)[ \t]+")
@@ -510,7 +546,9 @@ def mcq_cards(note: Note) -> Iterator[Card]:
             seed = int(hashlib.sha256(prompt.encode()).hexdigest(), 16)
             options.sort(key=lambda o: hashlib.sha256(f"{seed}:{o}".encode()).digest())
             answer = options.index(key)
-            front = (Text(_span_text(prompt)), Options(tuple(options)))
+            cells = _join([c for _, c in _asked_columns(table, table.rows[i])], "; ")
+            front = (Text(_fill(lang.mcq_prompt, key_header=key_header, values=cells)),
+                     Options(tuple(options)))
             back = (Options(tuple(options), answer),)
             yield note.card("mcq", prompt, front, back, path, ref)
 
@@ -541,7 +579,7 @@ def _written_labels(labels: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\S)(?:{'|'.join(map(re.escape, written))})[ \t]*[:：][ \t]*")
 
 
-def _plain_qa_pair(text: Inline, note: Note) -> tuple[str, Inline] | None:
+def _plain_qa_pair(text: Inline, note: Note) -> tuple[Inline, Inline] | None:
     """Split ``Q: question`` (then, on the next line or after the question, ``A: answer``)
     written without bold; the answer may be empty (given later)."""
     first = text[0]
@@ -558,13 +596,15 @@ def _plain_qa_pair(text: Inline, note: Note) -> tuple[str, Inline] | None:
             break
     else:
         question, answer = tuple(spans), ()
-    q = collapse(plain(question))
-    return (q, tuple(a for a in answer if a.text or a.style == "image")) if q else None
+    if not collapse(plain(question)):
+        return None
+    return cut(question, 0), tuple(a for a in answer if a.text or a.style == "image")
 
 
-def _qa_pair(text: Inline, note: Note) -> tuple[str, Inline] | None:
+def _qa_pair(text: Inline, note: Note) -> tuple[Inline, Inline] | None:
     """Split ``**Q:** question **A:** answer`` (or ``Q: question A: answer`` in plain text,
-    or ``**A question in bold?** answer``); the answer may be empty (given later)."""
+    or ``**A question in bold?** answer``) into the question and the answer, their styles
+    kept; the answer may be empty (given later)."""
     if not text:
         return None
     first = text[0]
@@ -578,7 +618,7 @@ def _qa_pair(text: Inline, note: Note) -> tuple[str, Inline] | None:
     spans = list(text)
     if not _label(spans[0], qs):
         if _is_question(first.text):  # **A question in bold?** then its answer, if given
-            return collapse(first.text), _strip_colon(text[1:])
+            return cut((Span(first.text),), 0), _strip_colon(text[1:])
         return None
     question: list[Span] = []
     answer: list[Span] = []
@@ -588,8 +628,8 @@ def _qa_pair(text: Inline, note: Note) -> tuple[str, Inline] | None:
             target = answer
             continue
         target.append(s)
-    q = collapse(plain(_strip_colon(tuple(question))))
-    return (q, _strip_colon(tuple(answer))) if q else None
+    asked = _strip_colon(tuple(question))
+    return (cut(asked, 0), _strip_colon(tuple(answer))) if collapse(plain(asked)) else None
 
 
 def _answer_label(text: Inline, note: Note) -> Inline | None:
@@ -615,13 +655,12 @@ def _answers(text: Inline, note: Note) -> bool:
     return bool(shown) and not _is_question(plain(text)) and _qa_pair(text, note) is None
 
 
-def _split_inline_answer(item: ListItem) -> tuple[str, Inline]:
-    """``What is X? It is Y`` -> ("What is X?", "It is Y")."""
+def _split_inline_answer(item: ListItem) -> tuple[Inline, Inline]:
+    """``What is X? It is Y`` -> ("What is X?", "It is Y"), their styles kept."""
     text = plain(item.text)
     mark = max(text.rfind("?"), text.rfind("？"))
-    question = collapse(text[: mark + 1])
-    rest = _ANSWER_SPLIT.sub("", text[mark + 1 :], count=1).strip()
-    return question, (_span_text(rest) if rest else ())
+    lead = _ANSWER_SPLIT.match(text[mark + 1:])  # a dash or colon before the answer
+    return cut(item.text, 0, mark + 1), cut(item.text, mark + 1 + (lead.end() if lead else 0))
 
 
 def question_cards(note: Note) -> Iterator[Card]:
@@ -629,7 +668,9 @@ def question_cards(note: Note) -> Iterator[Card]:
     index: list[_PassageIndex] = []  # built on first need: most notes answer their questions
     seen: set[str] = set()
 
-    def emit(q: str, answer: Body, path: tuple[str, ...], ref: SourceRef) -> Iterator[Card]:
+    def emit(question: Inline, answer: Body, path: tuple[str, ...],
+             ref: SourceRef) -> Iterator[Card]:
+        q = collapse(plain(question))
         if not q or q in seen:
             return
         seen.add(q)
@@ -641,13 +682,13 @@ def question_cards(note: Note) -> Iterator[Card]:
             log.warning("%s: question %r: no answer in the note and no passage matches it; "
                         "no card made", ref, q)
             return
-        yield note.card("question", q, (Text(_span_text(q)),), answer, path, ref)
+        yield note.card("question", q, (Text(question),), answer, path, ref)
 
     blocks: list[tuple[tuple[str, ...], bool, Block]] = [((), False, b) for b in note.doc.blocks]
     for p in note.places:
         if not p.resource:
             blocks.extend((p.path, p.quiz, b) for b in p.section.blocks)
-    pending: tuple[str, tuple[str, ...], SourceRef] | None = None
+    pending: tuple[Inline, tuple[str, ...], SourceRef] | None = None
     for path, quiz, b in blocks:
         if isinstance(b, Paragraph):
             if pending is not None:
@@ -683,7 +724,7 @@ def question_cards(note: Note) -> Iterator[Card]:
             elif _is_question(text) or (quiz and "?" in text):
                 q, a = _split_inline_answer(item)
             elif quiz:
-                q, a = collapse(text), ()
+                q, a = item.text, ()
             else:
                 continue
             back: Body = (Text(a),) if a else ()

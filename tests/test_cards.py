@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from flashgen.cards import derive
-from flashgen.export.render import body_lines
+from flashgen.export.render import body_html, body_lines
 from flashgen.model import Card, Options, Paragraph, SourceRef, Span, plain
 from flashgen.parse import parse
 from flashgen.sources import read_note
@@ -365,6 +365,28 @@ def test_a_glossary_term_in_bold_is_not_hidden_again():
     assert [c.prompt for c in cards if c.kind == "term"] == ["Prophase", "Metaphase",
                                                              "Anaphase"]
     assert [c.prompt for c in cards if c.kind == "cloze"] == ["Prophase — chromosomes […]"]
+
+
+def test_formulas_and_code_keep_their_style_on_fronts():
+    """A formula in a table cell or a question is typeset on the card (Anki's MathJax), as
+    in the note, instead of showing its TeX; the prompt (and so the GUID) stays plain."""
+    text = ("# Derivatives\n\n## Rules\n\n| Rule | Derivative |\n|---|---|\n"
+            "| Power | $n x^{n-1}$ |\n| Sine | $\\cos x$ |\n| Exponential | `exp(x)` |\n\n"
+            "## Practice\n\n- What is the derivative of $x^3$? $3x^2$\n"
+            "- **Q:** Why is `len()` O(1)? **A:** The size is stored.\n")
+    cards = derive(parse(text, "d.md"), reverse=True)
+    html = {c.prompt: body_html(c.front) for c in cards}
+    assert r"Which Rule matches: \(n x^{n-1}\)?" in html["Which Rule matches: n x^{n-1}?"]
+    table = next(c for c in cards if c.kind == "table")
+    assert "\\(n x^{n-1}\\)" in body_html(table.reverse[0])
+    assert "Which Rule matches: <code>exp(x)</code>?" in html["Which Rule matches: exp(x)?"]
+    assert "Power — \\(n x^{n-1}\\)" in body_html(cards[0].back)  # the section's rows
+    asked = {c.prompt: c for c in cards if c.kind == "question"}
+    assert list(asked) == ["What is the derivative of x^3?", "Why is len() O(1)?"]
+    first, second = asked.values()
+    assert body_html(first.front) == "<div>What is the derivative of \\(x^3\\)?</div>"
+    assert body_html(first.back) == "<div>\\(3x^2\\)</div>"
+    assert body_html(second.front) == "<div>Why is <code>len()</code> O(1)?</div>"
 
 
 def test_a_section_of_one_point_says_point():
