@@ -365,6 +365,8 @@ _BEFORE_ERA = re.compile(r"\b(?:BCE?|B\.C\.|SM|v\.\s?Chr\.|a\.\s?C\.|av\.\s?J\.-
 ``a. C.``, French ``av. J.-C.``"""
 _ERA = re.compile(r"\b(?:AD|A\.D\.|CE|n\.\s?Chr\.|d\.\s?C\.|apr\.\s?J\.-C\.)")
 """The common era, written out: ``AD 79``, ``79 CE``, ``79 n. Chr.``, ``79 d. C.``"""
+_UNIT = re.compile(r"[°%‰$€£¥×]|\b(?:[kcmµn]?[mgslJWVAKL]|Hz|Pa|atm|bar|mol|kcal|min|rpm)\b")
+"""A quantity's unit: ``100 °C``, ``1500 m``, ``250 kg`` are no dates."""
 MAX_DATE_CHARS = 30
 
 
@@ -372,7 +374,8 @@ def _year(date: str) -> int | None:
     """The year a short date names (``1789``, ``14 July 1789``, ``1914–1918``, ``44 BC``:
     the first year written, negative before the common era), or None. A number of one or
     two digits is a year only with its era written."""
-    if len(date) > MAX_DATE_CHARS or len(date.split()) > MAX_TERM_WORDS:
+    if (len(date) > MAX_DATE_CHARS or len(date.split()) > MAX_TERM_WORDS
+            or _UNIT.search(date)):
         return None
     numbers = _YEAR.findall(date)
     before, era = _BEFORE_ERA.search(date), _ERA.search(date)

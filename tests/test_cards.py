@@ -201,6 +201,8 @@ def test_timelines_ask_when_each_event_happened():
 
 @pytest.mark.parametrize("points", [
     ["100 - water boils", "0 - water freezes"],  # quantities, not in time order
+    ["100 °C: water boils", "1538 °C: iron melts"],  # quantities, in order
+    ["500 m - a hill", "8849 m - Everest"],
     ["1 - prepare the sample", "2 - heat it"],  # steps: no years
     ["1789 - the Bastille", "the Terror followed"],  # not every point is dated
     ["1789 - the Bastille"],  # one date is no timeline
