@@ -918,6 +918,13 @@ def _sentences(text: Inline, lang: str) -> list[Inline]:
     return sentences
 
 
+def _term_like(phrase: str) -> bool:
+    """Whether a bold phrase is a term to hide: two letters or more, or one of a script that
+    writes a word in one (Chinese, Japanese: は, 水); no label ending in a colon."""
+    return ((len(phrase) >= 2 or (phrase >= "\u2e80" and phrase.isalpha()))
+            and not phrase.endswith((":", "：")))
+
+
 def _cloze(sentence: Inline, prefix: str, numbered: bool) -> tuple[Inline, str] | None:
     """The sentence with its phrases to hide as cloze spans, and its prompt. The phrases are
     its bold ones, or, where the writer ``numbered`` Anki clozes in it, those alone (bold text
@@ -927,8 +934,7 @@ def _cloze(sentence: Inline, prefix: str, numbered: bool) -> tuple[Inline, str] 
         spans = [Span(s.text, "cloze", s.href if s.style != "link" else "", 0, s.cloze)
                  if s.cloze else s for s in sentence]
     else:
-        phrases = [s for s in sentence if s.style == "strong" and len(s.text.strip()) >= 2
-                   and not s.text.strip().endswith(":")]
+        phrases = [s for s in sentence if s.style == "strong" and _term_like(s.text.strip())]
         spans = [Span(s.text, "cloze") if s in phrases else Span(s.text, "" if s.style == "strong"
                  else s.style, s.href) for s in sentence]
     if not phrases:

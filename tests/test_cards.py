@@ -391,6 +391,11 @@ def test_formulas_and_code_keep_their_style_on_fronts():
     assert body_html(second.front) == "<div>Why is <code>len()</code> O(1)?</div>"
 
 
+def test_one_chinese_or_japanese_character_in_bold_is_a_term():
+    text = "# 文法\n\n- **は** は主題を示す助詞です。\n- **a** is an article.\n- **注意：** 重要。\n"
+    assert [c.prompt for c in _cards(text, "cloze")] == ["[…] は主題を示す助詞です。"]
+
+
 def test_a_section_of_one_point_says_point():
     hints = [body_lines(c.front)[1] for c in _cards("# T\n\n## One\n\n- only\n\n## Two\n\n"
                                                      "- a\n- b\n", "section")]
