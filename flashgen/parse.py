@@ -1016,6 +1016,8 @@ class _Builder:
             return None
         width = len(header)
         rows = [tuple(r[:width]) + ((),) * (width - len(r)) for r in rows]
+        if _numbers_rows(header, rows):  # the rows' numbers are nothing to learn
+            header, rows = header[1:], [r[1:] for r in rows]
         return Table(header, tuple(rows), tuple(refs), self.ref(node))
 
     # -- inline ---------------------------------------------------------------
@@ -1035,6 +1037,20 @@ class _Builder:
             spans = [Span(s.text, s.style, s.href, line) if s.style == "image" else s
                      for s in spans]
         return _merged(spans)
+
+
+_INDEX_HEADERS = frozenset(["", "#", "no", "no.", "nr", "nr.", "nº", "n°", "n.º", "num",
+                            "num.", "nomor", "s/n", "sl. no.", "sr. no."])
+"""Headings of a column that numbers a table's rows: ``#``, ``No.`` (Indonesian ``No``,
+``Nomor``), German ``Nr.``, Spanish and French ``Nº``, ``N°``."""
+
+
+def _numbers_rows(header: tuple[Inline, ...], rows: list[tuple[Inline, ...]]) -> bool:
+    """Whether a table's first column only numbers its rows, 1, 2, 3 …, under a heading such
+    as ``No.`` or none (a column of atomic numbers, headed ``Z``, is a key to ask by)."""
+    if len(header) < 2 or not rows or plain(header[0]).strip().lower() not in _INDEX_HEADERS:
+        return False
+    return all(plain(r[0]).strip().rstrip(".)") == str(i) for i, r in enumerate(rows, 1))
 
 
 def _merged(spans: Iterable[Span]) -> Inline:

@@ -66,6 +66,23 @@ def test_front_matter_fields_and_language():
     assert parse("12345", "x").lang == "en"
 
 
+def test_a_column_that_numbers_the_rows_is_dropped():
+    """``No | Istilah | Arti`` with rows 1, 2, 3: asking "1 (No): what is the Istilah?" or
+    "which No: Router?" teaches nothing. Numbers that mean something stay."""
+    def first_column(text: str) -> list[str]:
+        table, = parse(text, "t.md").blocks
+        return [plain(table.header[0]), *(plain(r[0]) for r in table.rows)]
+
+    rows = "| 1 | Router | forwards packets |\n| 2. | Switch | joins devices |\n"
+    for head in ("No", "#", "Nr.", "N°", ""):
+        assert first_column(f"| {head} | Istilah | Arti |\n|---|---|---|\n{rows}") == [
+            "Istilah", "Router", "Switch"]
+    assert first_column("| Z | Element |\n|---|---|\n| 1 | H |\n| 2 | He |\n") == [
+        "Z", "1", "2"]  # atomic numbers: a key
+    assert first_column("| No | Kota |\n|---|---|\n| 1 | Jakarta |\n| 3 | Bandung |\n") == [
+        "No", "1", "3"]  # not the rows' numbers
+
+
 @pytest.mark.parametrize(("text", "lang"), [
     ("O Sistema Solar tem oito planetas que orbitam o Sol. A Terra é o único com vida.", "pt"),
     (("Il Sistema solare ha otto pianeti che orbitano intorno al Sole. La Terra è l'unico "
