@@ -7,11 +7,15 @@ import gc
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from flashgen import __version__
 from flashgen.errors import FlashgenError
+
+if TYPE_CHECKING:
+    from flashgen.pipeline import NoteResult
 
 
 class _Group(click.Group):
@@ -133,7 +137,8 @@ def cli() -> None:
               help="Rebuild every note, even those unchanged since the last build.")
 @click.option("--strict", is_flag=True, help="Fail a note on any warning.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-@click.option("-v", "--verbose", is_flag=True, help="Print details as well.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Print details as well, and each unchanged note (else one line counts them).")
 def build(notes: tuple[Path, ...], out_dir: Path, deck: str | None, formats: str,
           csv_style: str, pdf_layout: str, paper: str, pdf_font: Path | None, duplex: str,
           reverse: bool, generate: bool | None, model: str | None, max_generated: int,
@@ -172,9 +177,13 @@ def build(notes: tuple[Path, ...], out_dir: Path, deck: str | None, formats: str
         ),
     )
 
-    def report(result: object) -> None:
-        if not quiet or not getattr(result, "ok", True):
-            click.echo(result.summary(), err=not getattr(result, "ok", True))  # type: ignore[attr-defined]
+    unchanged = _Unchanged()
+
+    def report(result: NoteResult) -> None:
+        if result.unchanged and not verbose:
+            unchanged.add(result)  # one line for them all, at the end
+        elif not quiet or not result.ok:
+            click.echo(result.summary(), err=not result.ok)
 
     progress = _ProgressBar() if (not quiet and sys.stderr.isatty()) else None
     try:
@@ -182,6 +191,26 @@ def build(notes: tuple[Path, ...], out_dir: Path, deck: str | None, formats: str
     finally:
         if progress is not None:
             progress.close()
+        if unchanged.notes and not quiet:
+            click.echo(unchanged.summary())
+
+
+class _Unchanged:
+    """Notes left as they were: a vault's rebuild says so in one line, not one per note
+    (``--verbose`` lists them)."""
+
+    def __init__(self) -> None:
+        self.notes = 0
+        self.cards = 0
+
+    def add(self, result: NoteResult) -> None:
+        self.notes += 1
+        self.cards += sum(result.counts.values())
+
+    def summary(self) -> str:
+        notes = f"{self.notes} note{'s' * (self.notes != 1)}"
+        cards = f"{self.cards} card{'s' * (self.cards != 1)}"
+        return f"{notes} unchanged ({cards}); --force builds them again"
 
 
 class _ProgressBar:

@@ -100,7 +100,7 @@ def test_file_names_that_are_not_utf8(tmp_path, anki):
         assert "plants-\ufffd.md: 2 cards" in result.output
     again = run("build", os.fsdecode(folder), "--out", str(out), "--format", "apkg,csv,pdf",
                 "--package", "note")
-    assert again.output.count(": unchanged (") == 2, again.output
+    assert "2 notes unchanged (" in again.output, again.output
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
         "notes-\ufffd.apkg", "plain.apkg", "plain.csv", "plain.pdf", "plants-\ufffd.apkg",
         "plants-\ufffd.csv", "plants-\ufffd.pdf"]
@@ -126,7 +126,7 @@ def test_notes_of_the_same_name_keep_their_own_files(tmp_path):
     assert "atom" in (out / "unit-2" / "index.csv").read_text()
     assert not (out / "index.csv").exists()
     again = run("build", str(tmp_path / "notes"), "--out", str(out), "--format", "apkg,csv")
-    assert again.output.count(": unchanged (") == 2, again.output
+    assert "2 notes unchanged (" in again.output, again.output
     first, second = (tmp_path / "notes" / u / "index.md" for u in ("unit-1", "unit-2"))
     both = run("build", str(first), str(second), "--out", str(tmp_path / "flat"))
     assert both.exit_code == 1 and "Traceback" not in both.output
@@ -517,7 +517,7 @@ def test_unchanged_rebuild_reprocesses_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "load_deck", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
     again = run("build", str(folder), "--out", str(out))
     assert again.exit_code == 0 and calls == []
-    assert again.output.count(": unchanged (") == 3
+    assert "3 notes unchanged (" in again.output
     assert "v.apkg" not in again.output  # nor is the folder's package written again
     (folder / "n1.md").write_text("## T1\n\n- a **changed**\n- c\n")
     third = run("build", str(folder), "--out", str(out))
@@ -527,11 +527,30 @@ def test_unchanged_rebuild_reprocesses_nothing(tmp_path, monkeypatch):
     monkeypatch.chdir(folder)
     fourth = run("build", ".", "--out", "../out")
     assert fourth.exit_code == 0 and calls == [folder / "n1.md"], fourth.output
-    assert fourth.output.count(": unchanged (") == 3
+    assert "3 notes unchanged (" in fourth.output
     data = json.loads((out / ".flashgen" / "manifest.json").read_text())
     assert sorted(data["notes"]) == [str(folder.resolve() / f"n{i}.md") for i in range(3)]
     forced = run("build", str(folder), "--out", str(out), "--force")
     assert len(calls) == 4 and forced.exit_code == 0
+
+
+def test_unchanged_notes_are_one_line_unless_verbose(tmp_path):
+    """A vault's rebuild would otherwise print a line per note (4,000 for a big vault)."""
+    folder = tmp_path / "v"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"n{i}.md").write_text(f"## T{i}\n\n- a **b**\n- c\n")
+    out = tmp_path / "out"
+    assert run("build", str(folder), "--out", str(out)).exit_code == 0
+    (folder / "n1.md").write_text("## T1\n\n- a **changed**\n- c\n- d\n")
+    again = run("build", str(folder), "--out", str(out))
+    lines = again.output.splitlines()
+    assert lines[-1] == "2 notes unchanged (2 cards); --force builds them again", lines
+    assert "n1.md: 2 cards" in again.output and ": unchanged" not in again.output
+    verbose = run("build", str(folder), "--out", str(out), "-v")
+    assert verbose.output.count(": unchanged (") == 3
+    assert "notes unchanged" not in verbose.output
+    assert run("build", str(folder), "--out", str(out), "-q").output == ""
 
 
 def test_other_flashgen_code_rebuilds_every_note(tmp_path, monkeypatch):
@@ -549,7 +568,7 @@ def test_other_flashgen_code_rebuilds_every_note(tmp_path, monkeypatch):
     calls = []
     real = pipeline.load_deck
     monkeypatch.setattr(pipeline, "load_deck", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
-    assert run("build", str(folder), "--out", str(out)).output.count(": unchanged (") == 2
+    assert "2 notes unchanged (" in run("build", str(folder), "--out", str(out)).output
     monkeypatch.setattr(manifest, "code_fingerprint", lambda: "other code")
     again = run("build", str(folder), "--out", str(out))
     assert again.exit_code == 0 and sorted(calls) == [folder / "n0.md", folder / "n1.md"]
