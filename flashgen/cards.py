@@ -117,11 +117,41 @@ class Note:
         """The `section` cards (computed once: the `list` rule needs them too)."""
         return tuple(_section_cards(self))
 
+    @cached_property
+    def _glossaries(self) -> dict[int, list[tuple[ListItem, Inline, Inline]] | None]:
+        return {}
+
+    def glossary(self, block: ListBlock) -> list[tuple[ListItem, Inline, Inline]] | None:
+        """``glossary(block, self)``, found once for the rules that need it."""
+        key = id(block)  # blocks live as long as the note's document
+        if key not in self._glossaries:
+            self._glossaries[key] = glossary(block, self)
+        return self._glossaries[key]
+
+    @cached_property
+    def _rows(self) -> dict[int, _Rows]:
+        return {}
+
+    def rows(self, table: Table) -> _Rows:
+        """``_Rows.of(table)``, found once for the table rules."""
+        key = id(table)
+        if key not in self._rows:
+            self._rows[key] = _Rows.of(table)
+        return self._rows[key]
+
+    @cached_property
+    def _asked(self) -> dict[int, bool]:
+        return {}
+
     def asks(self, item: ListItem) -> bool:
         """True when a list item is a question (ends in `?`, or a `**Q:**` pair) or a
-        flashcard written out."""
-        return (bool(item.card) or _is_question(plain(item.text))
-                or _qa_pair(item.text, self) is not None)
+        flashcard written out (found once per item: several rules ask)."""
+        key = id(item)
+        found = self._asked.get(key)
+        if found is None:
+            found = self._asked[key] = (bool(item.card) or _is_question(plain(item.text))
+                                        or _qa_pair(item.text, self) is not None)
+        return found
 
     def heading_path(self, path: tuple[str, ...]) -> str:
         """``parent › heading``; the note's title is the parent of a top-level section."""
@@ -156,9 +186,13 @@ def _is_link_list(block: ListBlock) -> bool:
 def _linked(text: Inline) -> bool:
     """Whether a point holds a link to an address, or holds links to notes (wiki links, which
     have none) and nothing else but punctuation."""
-    links = [s for s in text if s.style == "link"]
-    return bool(links) and (any(s.href for s in links) or not any(
-        c.isalnum() for s in text if s.style != "link" for c in s.text))
+    to_notes = False
+    for s in text:
+        if s.style == "link":
+            if s.href:
+                return True
+            to_notes = True
+    return to_notes and not any(c.isalnum() for s in text if s.style != "link" for c in s.text)
 
 
 def _is_question(text: str) -> bool:
@@ -202,6 +236,10 @@ _FIELD = re.compile(r"\{(\w+)\}")
 def _fill(template: str, **fields: str | Inline) -> Inline:
     """``template.format(**fields)`` with each field's styles kept (a cell's formula, code or
     bold): its plain text is the formatted string, which makes the card's prompt."""
+    if all(isinstance(v, str) or not any(s.style for s in v) for v in fields.values()):
+        # most cells are plain text: one span
+        return (Span(template.format(**{k: v if isinstance(v, str) else plain(v)
+                                        for k, v in fields.items()})),)
     out: list[Span] = []
     at = 0
     for m in _FIELD.finditer(template):
@@ -287,19 +325,40 @@ def _tables(note: Note) -> Iterator[tuple[tuple[str, ...], Table]]:
             yield path, b
 
 
-def _asked_columns(table: Table, row: tuple[Inline, ...]) -> list[tuple[str, Inline]]:
-    return [(plain(h), c) for h, c in zip(table.header[1:], row[1:], strict=False) if plain(c)]
+@dataclass(frozen=True)
+class _Row:
+    """What the table rules ask of a row."""
+
+    key: str
+    """Its first cell, as text."""
+    asked: list[tuple[str, Inline]]
+    """Its other cells that hold something, with their column's title."""
+    clue: str
+    """Those cells as one text (``""`` for none)."""
+    styled: bool
+    """Whether its first cell or those cells hold a style (a formula, code, bold)."""
 
 
-def _clues(table: Table) -> list[str]:
-    """Each row's other cells, as one clue (``""`` for a row without any)."""
-    return ["; ".join(plain(c) for _, c in _asked_columns(table, row)) for row in table.rows]
+@dataclass(frozen=True)
+class _Rows:
+    """A table's rows as the table rules ask them, found once per table."""
 
-
-def _shared(clues: list[str]) -> set[str]:
+    rows: list[_Row]
+    shared: frozenset[str]
     """Clues that more than one row has: asked for its first cell, such a row has more than
     one right answer."""
-    return {c for c, n in Counter(clues).items() if n > 1}
+
+    @classmethod
+    def of(cls, table: Table) -> _Rows:
+        rows = []
+        for row in table.rows:
+            asked = [(plain(h), c) for h, c in zip(table.header[1:], row[1:], strict=False)
+                     if plain(c)]
+            styled = any(s.style for cell in (row[0], *(c for _, c in asked)) for s in cell)
+            rows.append(_Row(plain(row[0]), asked, "; ".join(plain(c) for _, c in asked),
+                             styled))
+        counts = Counter(r.clue for r in rows)
+        return cls(rows, frozenset(c for c, n in counts.items() if n > 1))
 
 
 def table_cards(note: Note) -> Iterator[Card]:
@@ -308,25 +367,23 @@ def table_cards(note: Note) -> Iterator[Card]:
     lang = note.lang
     for path, table in _tables(note):
         key_header = plain(table.header[0])
-        clues = _clues(table)
-        shared = _shared(clues) if note.reverse else set()
-        for row, ref, values in zip(table.rows, table.row_refs, clues, strict=False):
-            key = plain(row[0])
-            asked = _asked_columns(table, row)
-            if not key or not asked:
+        found = note.rows(table)
+        for row, ref, r in zip(table.rows, table.row_refs, found.rows, strict=False):
+            if not r.key or not r.asked:
                 continue
-            columns = i18n.join_names([h for h, _ in asked], lang)
-            prompt = lang.table_prompt.format(key=key, key_header=key_header, columns=columns)
-            if len(asked) == 1:
-                back: Body = (Text(asked[0][1]),)
+            columns = i18n.join_names([h for h, _ in r.asked], lang)
+            prompt = lang.table_prompt.format(key=r.key, key_header=key_header, columns=columns)
+            if len(r.asked) == 1:
+                back: Body = (Text(r.asked[0][1]),)
             else:
-                back = (Points(tuple(Point((Span(h + ": ", "strong"), *c)) for h, c in asked)),)
+                back = (Points(tuple(Point((Span(h + ": ", "strong"), *c)) for h, c in r.asked)),)
             reverse = None
-            if note.reverse and values not in shared:
+            if note.reverse and r.clue not in found.shared:
                 ask = _fill(lang.table_reverse, key_header=key_header,
-                            values=_join([c for _, c in asked], "; "))
+                            values=_join([c for _, c in r.asked], "; ") if r.styled else r.clue)
                 reverse = ((Text(ask),), (Text(row[0]),))
-            front = _fill(lang.table_prompt, key=row[0], key_header=key_header, columns=columns)
+            front = (_fill(lang.table_prompt, key=row[0], key_header=key_header, columns=columns)
+                     if r.styled else _span_text(prompt))
             yield note.card("table", prompt, (Text(front),), back, path, ref, reverse=reverse)
 
 
@@ -435,7 +492,7 @@ def term_cards(note: Note) -> Iterator[Card]:
     for path, b in note.study_blocks():
         if not isinstance(b, ListBlock):
             continue
-        for item, term, definition in glossary(b, note) or ():
+        for item, term, definition in note.glossary(b) or ():
             back: Body = (Text(definition),)
             if item.children:
                 back += (Points(tuple(_to_point(k) for lst in item.children
@@ -529,29 +586,28 @@ def mcq_cards(note: Note) -> Iterator[Card]:
     cells another row has too gets none: both rows' first cells would be right."""
     lang = note.lang
     for path, table in _tables(note):
-        keys = [plain(r[0]) for r in table.rows]
-        clues = _clues(table)
-        shared = _shared(clues)
+        found = note.rows(table)
+        keys = [r.key for r in found.rows]
         distinct = list(dict.fromkeys(k for k in keys if k))
         if len(distinct) < 3:
             continue
         at = {k: j for j, k in enumerate(distinct)}
         n = len(distinct) - 1  # a row's distractors: the other keys, from the row's place on
         key_header = plain(table.header[0])
-        for i, ref in enumerate(table.row_refs):
-            key, values = keys[i], clues[i]
-            if not key or not values or values in shared:
+        for i, (ref, r) in enumerate(zip(table.row_refs, found.rows, strict=False)):
+            if not r.key or not r.clue or r.clue in found.shared:
                 continue
-            prompt = lang.mcq_prompt.format(key_header=key_header, values=values)
-            skip = at[key]  # the keys after the row's own key move up one place
-            options = [key, *(distinct[j + (j >= skip)]
-                              for j in ((i + t) % n for t in range(min(3, n))))]
+            prompt = lang.mcq_prompt.format(key_header=key_header, values=r.clue)
+            skip = at[r.key]  # the keys after the row's own key move up one place
+            options = [r.key, *(distinct[j + (j >= skip)]
+                                for j in ((i + t) % n for t in range(min(3, n))))]
             seed = int(hashlib.sha256(prompt.encode()).hexdigest(), 16)
             options.sort(key=lambda o: hashlib.sha256(f"{seed}:{o}".encode()).digest())
-            answer = options.index(key)
-            cells = _join([c for _, c in _asked_columns(table, table.rows[i])], "; ")
-            front = (Text(_fill(lang.mcq_prompt, key_header=key_header, values=cells)),
-                     Options(tuple(options)))
+            answer = options.index(r.key)
+            asked = (_fill(lang.mcq_prompt, key_header=key_header,
+                           values=_join([c for _, c in r.asked], "; "))
+                     if r.styled else _span_text(prompt))
+            front = (Text(asked), Options(tuple(options)))
             back = (Options(tuple(options), answer),)
             yield note.card("mcq", prompt, front, back, path, ref)
 
@@ -998,7 +1054,7 @@ def cloze_cards(note: Note) -> Iterator[Card]:
                 yield from from_inline(b.text, "", path, b.ref)
         elif isinstance(b, ListBlock) and not _is_link_list(b):
             # a glossary's term is its own card's, asked both ways with --reverse: not hidden
-            terms = {id(it): len(plain(term)) for it, term, _ in glossary(b, note) or ()}
+            terms = {id(it): len(plain(term)) for it, term, _ in note.glossary(b) or ()}
             yield from from_items(b.items, title, path, terms)
 
 

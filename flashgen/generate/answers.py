@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from flashgen.cards import Note, glossary
+from flashgen.cards import Note
 from flashgen.generate import Request
 from flashgen.model import Document, ListBlock, ListItem, Paragraph, SourceRef, Table, plain
 from flashgen.text import collapse
@@ -56,7 +56,7 @@ def _glossary_terms(note: Note) -> Iterator[Candidate]:
     """A glossary's terms, asked by their definitions (their own cards ask the other way)."""
     for path, block in note.study_blocks():
         if isinstance(block, ListBlock):
-            for item, term, definition in glossary(block, note) or ():
+            for item, term, definition in note.glossary(block) or ():
                 context = f"{collapse(plain(term))}: {collapse(plain(definition))}"
                 yield Candidate(Request(collapse(plain(term)), context, note.doc.lang, "term"),
                                 path, item.ref)
