@@ -759,10 +759,12 @@ class _VaultPackage:
 
     def write(self, data: bytes | None) -> NoteResult | None:
         """Write what ``render`` made (nothing for None)."""
+        from flashgen.cards import KINDS
         from flashgen.export.files import write_bytes
 
         if data is None:
             return None
         write_bytes(self.target, data)
-        return NoteResult(self.folder, outputs=(self.target,), counts=dict(self.counts),
-                          package=True)
+        order = {kind: i for i, kind in enumerate(KINDS)}  # as each note's line has them
+        counts = dict(sorted(self.counts.items(), key=lambda kv: order.get(kv[0], len(order))))
+        return NoteResult(self.folder, outputs=(self.target,), counts=counts, package=True)

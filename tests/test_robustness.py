@@ -553,6 +553,16 @@ def test_unchanged_notes_are_one_line_unless_verbose(tmp_path):
     assert run("build", str(folder), "--out", str(out), "-q").output == ""
 
 
+def test_a_vault_counts_its_cards_by_kind_in_the_rules_order(tmp_path):
+    folder = tmp_path / "v"
+    folder.mkdir()
+    (folder / "a.md").write_text("# A\n\nThe **cell** divides.\n")
+    (folder / "b.md").write_text("## T\n\n| K | V |\n|---|---|\n| x | 1 |\n| y | 2 |\n| z | 3 |\n")
+    result = run("build", str(folder), "--out", str(tmp_path / "out"), "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    assert "v: 8 cards (1 section, 3 table, 1 cloze, 3 mcq) -> " in result.output, result.output
+
+
 def test_other_flashgen_code_rebuilds_every_note(tmp_path, monkeypatch):
     """Outputs are up to date only for the code that made them: after an upgrade (or an edit
     of flashgen) an unchanged note is built again, though the version number is the same."""
