@@ -837,6 +837,12 @@ class _Builder:
             i = sections.index(first_h1)
             sections[i : i + 1] = list(first_h1.children)
             preamble.extend(first_h1.blocks)
+        if not sections:  # no heading but a title: an outline's points may be its headings
+            preamble, sections = _outline(preamble, 2)
+            if len(sections) == 1 and not title:  # one point on top names the page (Logseq)
+                title = sections[0].title
+                preamble.extend(sections[0].blocks)
+                sections = list(sections[0].children)
         if not title:
             stem = Path(self.path).stem.replace("_", " ").replace("-", " ")
             title = collapse(stem)
@@ -1037,6 +1043,37 @@ class _Builder:
             spans = [Span(s.text, s.style, s.href, line) if s.style == "image" else s
                      for s in spans]
         return _merged(spans)
+
+
+MAX_OUTLINE_TITLE = 60
+"""Letters of an outline's point that is a heading, at most (more is a sentence)."""
+
+
+def _outline(blocks: list[Block], level: int) -> tuple[list[Block], list[Section]]:
+    """The blocks of a note without headings, its outline's headings made sections: a point
+    with points under it that reads as a title (short, no full stop, no question, no
+    flashcard) is a heading, and its points are that section's, down the outline (as Logseq
+    and Workflowy write pages: one nested list). Other points stay in their list."""
+    kept: list[Block] = []
+    sections: list[Section] = []
+    for b in blocks:
+        if not isinstance(b, ListBlock):
+            kept.append(b)
+            continue
+        rest: list[ListItem] = []
+        for it in b.items:
+            title = clean_label(plain(it.text)).removesuffix(":").strip()
+            if (it.children and not it.card and title and len(title) <= MAX_OUTLINE_TITLE
+                    and not title.endswith((".", "?", "？", "。")) and not it.term):
+                inner, subs = _outline(list(it.children), level + 1)
+                sections.append(Section(title, level, tuple(inner), tuple(subs), it.ref))
+            else:
+                rest.append(it)
+        if len(rest) == len(b.items):
+            kept.append(b)
+        elif rest:
+            kept.append(ListBlock(tuple(rest), b.ordered, rest[0].ref))
+    return kept, sections
 
 
 _INDEX_HEADERS = frozenset(["", "#", "no", "no.", "nr", "nr.", "nº", "n°", "n.º", "num",

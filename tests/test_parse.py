@@ -66,6 +66,32 @@ def test_front_matter_fields_and_language():
     assert parse("12345", "x").lang == "en"
 
 
+def test_an_outline_without_headings_has_its_titles_for_headings():
+    """A Logseq (or Workflowy) page is one nested list: its points that have points under
+    them and read as titles are its headings; one point on top names the page."""
+    page = ("- Photosynthesis\n\t- Inputs\n\t\t- Light from the sun\n\t\t- Water\n"
+            "\t- Outputs:\n\t\t- Glucose\n\t- What does chlorophyll absorb?\n"
+            "\t\t- Red and blue light\n\t- Plants make sugar from light.\n\t\t- in leaves\n")
+    doc = parse(page, "logseq-page.md")
+    assert doc.title == "Photosynthesis"
+    assert [(s.title, s.ref.line) for s in doc.sections] == [("Inputs", 2), ("Outputs", 5)]
+    assert [plain(it.text) for it in doc.sections[0].blocks[0].items] == [
+        "Light from the sun", "Water"]
+    # a question, and a sentence, with points under them stay points
+    (rest,) = doc.blocks
+    assert [plain(it.text) for it in rest.items] == [
+        "What does chlorophyll absorb?", "Plants make sugar from light."]
+    # several points on top: each a heading, the file names the note
+    two = parse("- Mitochondria\n  - make ATP\n- Ribosome\n  - make proteins\n", "cells.md")
+    assert doc.title and two.title == "Cells"
+    assert [(s.title, s.level) for s in two.sections] == [("Mitochondria", 2), ("Ribosome", 2)]
+    # under a title alone too; a note with sections, or a flat list, is left as written
+    titled = parse("# Cells\n\n- Mitochondria\n  - make ATP\n", "t.md")
+    assert (titled.title, [s.title for s in titled.sections]) == ("Cells", ["Mitochondria"])
+    assert parse("## T\n\n- A\n  - a\n", "t.md").sections[0].blocks[0].items[0].children
+    assert parse("- A\n- B\n", "t.md").sections == ()
+
+
 def test_a_column_that_numbers_the_rows_is_dropped():
     """``No | Istilah | Arti`` with rows 1, 2, 3: asking "1 (No): what is the Istilah?" or
     "which No: Router?" teaches nothing. Numbers that mean something stay."""
