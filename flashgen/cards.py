@@ -425,6 +425,7 @@ _ERA = re.compile(r"\b(?:AD|A\.D\.|CE|n\.\s?Chr\.|d\.\s?C\.|apr\.\s?J\.-C\.)")
 _UNIT = re.compile(r"[°%‰$€£¥×]|\b(?:[kcmµn]?[mgslJWVAKL]|Hz|Pa|atm|bar|mol|kcal|min|rpm)\b")
 """A quantity's unit: ``100 °C``, ``1500 m``, ``250 kg`` are no dates."""
 MAX_DATE_CHARS = 30
+_DIGIT = re.compile(r"\d")
 
 
 def _year(date: str) -> int | None:
@@ -451,7 +452,8 @@ def timeline(block: ListBlock) -> list[tuple[ListItem, Inline, Inline]] | None:
         if not has_content(it.text):
             continue
         text = plain(it.text)
-        found = _TERM_SEPARATOR.search(text)
+        # a date is short and holds a digit: most lists are told apart here, unsearched
+        found = _TERM_SEPARATOR.search(text) if _DIGIT.search(text, 0, MAX_DATE_CHARS) else None
         year = _year(text[: found.start()].strip(" \t*_")) if found is not None else None
         if found is None or year is None or not any(c.isalpha() for c in text[found.end():]):
             return None
