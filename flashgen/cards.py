@@ -749,6 +749,12 @@ def question_cards(note: Note) -> Iterator[Card]:
     for p in note.places:
         if not p.resource:
             blocks.extend((p.path, p.quiz, b) for b in p.section.blocks)
+    for p in note.places:  # a heading that asks, its paragraphs the answer (an FAQ)
+        section = p.section
+        if (not p.resource and not section.card and _is_question(section.title)
+                and section.blocks and all(isinstance(b, Paragraph) for b in section.blocks)):
+            yield from emit(_span_text(section.title), _blocks_body(section.blocks),
+                            p.path[:-1], section.ref)
     pending: tuple[Inline, tuple[str, ...], SourceRef] | None = None
     for path, quiz, b in blocks:
         if isinstance(b, Paragraph):

@@ -342,6 +342,17 @@ def test_questions_in_bold_take_the_answer_after_them():
                                                          "The […] were three."]
 
 
+def test_a_heading_that_asks_is_answered_by_its_paragraphs():
+    """An FAQ: ``## What is osmosis?`` and a paragraph under it. A heading that asks and has
+    points under it is asked by its section card already."""
+    text = ("# Cells\n\n## What is osmosis?\n\nThe diffusion of **water**.\n\nAcross a "
+            "membrane.\n\n## Why do cells divide?\n\n- to grow\n- to repair\n\n"
+            "## Membrane\n\nA lipid bilayer.\n")
+    qs = {c.prompt: (back_text(c), c.context, c.ref.line) for c in _cards(text, "question")}
+    assert qs == {"What is osmosis?": ("The diffusion of water.\nAcross a membrane.", (), 3)}
+    assert [c.prompt for c in _cards(text, "section")] == ["Cells › Why do cells divide?"]
+
+
 def test_obsidian_notes_related_notes_and_callout_questions():
     text = ("# Mitosis\n\n## Phases\n\n- The [[Cell|cell]] copies its **DNA** first\n"
             "- [[Spindle]] fibres pull the **chromatids** apart\n- Two nuclei form\n\n"
