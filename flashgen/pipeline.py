@@ -206,10 +206,12 @@ def _with_media(derived: Deck, path: Path) -> _Built:
 
 def timestamp_for(mtime_ns: int, options: BuildOptions) -> float:
     """Anki modification time: explicit, else SOURCE_DATE_EPOCH, else ``mtime_ns``, the
-    modification time of the newest note going into the package.
+    modification time of the newest note going into the package, or the time flashgen was
+    installed or upgraded (``code_time``) when that is later.
 
     Anki's importer updates a note only when the package's copy is newer, so an edited note
-    (newer mtime) updates in place and an unchanged one is left alone.
+    (newer mtime) updates in place and an unchanged one is left alone, until an upgrade of
+    flashgen, whose cards then replace the old ones once.
     """
     if options.timestamp is not None:
         return options.timestamp
@@ -219,7 +221,9 @@ def timestamp_for(mtime_ns: int, options: BuildOptions) -> float:
             return float(epoch)
         except ValueError:
             raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
-    return mtime_ns / 1e9
+    from flashgen.manifest import code_time
+
+    return max(mtime_ns, code_time()) / 1e9
 
 
 def _export_note(built: _Built, path: Path, options: BuildOptions,

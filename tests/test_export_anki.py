@@ -119,6 +119,29 @@ def test_review_history_survives_rebuild(seed_note, tmp_path, anki):
     assert after.reps == 1 and after.nid == reviewed.nid
 
 
+def test_an_upgrade_of_flashgen_updates_unchanged_notes_once(seed_note, tmp_path, anki,
+                                                              monkeypatch):
+    """Anki skips a package's note that is not newer than its own copy. So cards that a new
+    flashgen makes better (the note file unchanged) reach the collection only if the package
+    says they are newer: its notes carry the time flashgen was installed when that is later
+    than their note's. Review history stays; a second import changes nothing."""
+    from flashgen import manifest
+
+    note_time = seed_note.stat().st_mtime_ns
+    monkeypatch.setattr(manifest, "code_time", lambda: note_time - 10**9)  # older flashgen
+    anki.import_apkg(build_apkg(seed_note, tmp_path / "out"))
+    card = anki.col.get_card(anki.col.find_cards("tag:flashgen::section")[0])
+    card.start_timer()
+    anki.col.sched.answerCard(card, 3)
+    # an upgrade: the same note, cards made by other code, installed after the note was saved
+    monkeypatch.setattr(manifest, "code_fingerprint", lambda: "upgraded")
+    monkeypatch.setattr(manifest, "code_time", lambda: note_time + 3600 * 10**9)
+    apkg = build_apkg(seed_note, tmp_path / "out")
+    assert len(anki.import_apkg(apkg).updated) == 24
+    assert anki.col.get_card(card.id).reps == 1
+    assert len(anki.import_apkg(apkg).updated) == 0  # once
+
+
 def test_html_in_notes_is_escaped(tmp_path, anki):
     import_note(anki, tmp_path, "evil.md",
                 "# Evil\n\n## Points\n\n- <script>alert(1)</script> **<b>bold</b>**\n"
