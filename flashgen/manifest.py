@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -69,6 +70,10 @@ class Manifest:
     """The manifest file as read."""
     _stale: list[tuple[str, str]] = field(default_factory=list)
     """Files written for notes deleted since, and those notes: removed by ``write``."""
+    settings: str = ""
+    """The settings hash of the last build here."""
+    since: int = 0
+    """When the settings became ``settings`` (ns); 0 for the first build here."""
 
     @classmethod
     def load(cls, out_dir: Path) -> Manifest:
@@ -80,7 +85,8 @@ class Manifest:
                     or data.get("version") != __version__):
                 return cls(folder)
             entries = {k: Entry(**v) for k, v in data["notes"].items()}
-            return cls(folder, entries, data.get("packages", {}), _loaded=text)
+            return cls(folder, entries, data.get("packages", {}), _loaded=text,
+                       settings=str(data.get("settings", "")), since=int(data.get("since", 0)))
         except (OSError, ValueError, TypeError, KeyError):
             return cls(folder)
 
@@ -119,13 +125,21 @@ class Manifest:
                     rows, media = cached
                     lines.append(f"{_dumps([k, media]).decode()}\t{rows}\n")
             files[self.folder / ROWS] = "".join(lines).encode("utf-8")
-        data = {"format": FORMAT, "version": __version__,
-                "notes": {k: vars(v) for k, v in self.entries.items()},
+        data = {"format": FORMAT, "version": __version__, "settings": self.settings,
+                "since": self.since, "notes": {k: vars(v) for k, v in self.entries.items()},
                 "packages": self.packages}
         text = _dumps(data)
         if text != self._loaded:  # a build where nothing changed writes nothing
             files[self.folder / "manifest.json"] = text
         return files
+
+    def since_settings(self, settings: str) -> int:
+        """When this folder's build settings became ``settings`` (ns), recorded for the
+        builds after: now, if an earlier build here had others; 0 for the first."""
+        if settings != self.settings:
+            self.since = time.time_ns() if (self.entries or self.packages) else 0
+            self.settings = settings
+        return self.since
 
     def unchanged(self, note: Path, settings: str, print_: list[int]) -> Entry | None:
         """The entry when ``note`` (whose fingerprint is ``print_``), its images and its

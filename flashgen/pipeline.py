@@ -8,7 +8,7 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +49,9 @@ class BuildOptions:
     """Treat warnings as failures."""
     timestamp: float | None = None
     """Note modification time written to Anki; default SOURCE_DATE_EPOCH or the note's mtime."""
+    not_before: int = 0
+    """Anki modification times are no earlier than this (ns): when this output folder's
+    build settings last changed (``Manifest.since``); set by the build itself."""
     source_dir: Path = Path("source")
     """Default folder of notes."""
     csv_style: str = "anki"
@@ -207,11 +210,13 @@ def _with_media(derived: Deck, path: Path) -> _Built:
 def timestamp_for(mtime_ns: int, options: BuildOptions) -> float:
     """Anki modification time: explicit, else SOURCE_DATE_EPOCH, else ``mtime_ns``, the
     modification time of the newest note going into the package, or the time flashgen was
-    installed or upgraded (``code_time``) when that is later.
+    installed or upgraded (``code_time``), or the time the build settings changed
+    (``options.not_before``: ``--reverse`` turned on, say), when that is later.
 
     Anki's importer updates a note only when the package's copy is newer, so an edited note
     (newer mtime) updates in place and an unchanged one is left alone, until an upgrade of
-    flashgen, whose cards then replace the old ones once.
+    flashgen or a change of settings, whose cards then replace the old ones once (a reverse
+    card added to a note Anki did not update would have a blank front).
     """
     if options.timestamp is not None:
         return options.timestamp
@@ -223,7 +228,7 @@ def timestamp_for(mtime_ns: int, options: BuildOptions) -> float:
             raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
     from flashgen.manifest import code_time
 
-    return max(mtime_ns, code_time()) / 1e9
+    return max(mtime_ns, code_time(), options.not_before) / 1e9
 
 
 def _export_note(built: _Built, path: Path, options: BuildOptions,
@@ -455,6 +460,7 @@ def _build(options: BuildOptions, groups: list[tuple[Path, bool, list[Path]]],
     sweep(options.out_dir)
     manifest = Manifest.load(options.out_dir)
     settings = options.settings()
+    options = replace(options, not_before=manifest.since_settings(settings))
     stage = None
     if options.generate.mode != "off":
         from flashgen.generate.stage import Stage

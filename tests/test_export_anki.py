@@ -142,6 +142,26 @@ def test_an_upgrade_of_flashgen_updates_unchanged_notes_once(seed_note, tmp_path
     assert len(anki.import_apkg(apkg).updated) == 0  # once
 
 
+def test_turning_on_reverse_cards_updates_the_notes(tmp_path, anki):
+    """With --reverse, a note gets its reverse card's fields. Anki adds the reverse card but
+    keeps its own copy of a note that is not newer, so that card had a blank front: a change
+    of settings dates the notes to it."""
+    note = tmp_path / "words.md"
+    note.write_text("# Words\n\n- anjing: dog\n- kucing: cat\n", encoding="utf-8")
+    hour_ago = note.stat().st_mtime - 3600  # Anki's times are whole seconds
+    os.utime(note, (hour_ago, hour_ago))
+    out = tmp_path / "out"
+    anki.import_apkg(build_apkg(note, out))
+    assert anki.col.card_count() == 3
+    log = anki.import_apkg(build_apkg(note, out, reverse=True))
+    assert len(log.updated) == 3 and anki.col.card_count() == 5
+    fronts = [anki.col.get_card(c).question() for c in anki.col.find_cards("card:2")]
+    assert len(fronts) == 2 and all("blank" not in q for q in fronts)
+    assert any("<div>dog</div>" in q for q in fronts)
+    # the same settings again: nothing newer
+    assert len(anki.import_apkg(build_apkg(note, out, reverse=True, incremental=False)).updated) == 0
+
+
 def test_html_in_notes_is_escaped(tmp_path, anki):
     import_note(anki, tmp_path, "evil.md",
                 "# Evil\n\n## Points\n\n- <script>alert(1)</script> **<b>bold</b>**\n"
