@@ -297,11 +297,14 @@ def _section_cards(note: Note) -> Iterator[Card]:
         if not count:
             continue
         prompt = note.heading_path(path)
-        front = (
-            Text(_span_text(prompt)),
-            Text(_span_text(note.lang.section_hint_one if count == 1
-                            else note.lang.section_hint.format(n=count)), "hint"),
-        )
+        lists = [p for p in parts if isinstance(p, Points)]
+        if count == 1:
+            hint = note.lang.section_hint_one
+        elif len(lists) == 1 and lists[0].ordered:  # steps: their order is to be learnt too
+            hint = note.lang.section_hint_ordered.format(n=count)
+        else:
+            hint = note.lang.section_hint.format(n=count)
+        front = (Text(_span_text(prompt)), Text(_span_text(hint), "hint"))
         yield note.card("section", prompt, front, tuple(parts), path, ref)
 
 

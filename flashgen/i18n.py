@@ -22,6 +22,8 @@ class Language:
     """Hint under a `section` front; {n} points (two or more)."""
     section_hint_one: str
     """The hint for a section of one point."""
+    section_hint_ordered: str
+    """The hint for a section of numbered points (steps); {n} points."""
     table_prompt: str
     """Front of a `table` card; {key}, {key_header}, {columns}."""
     table_reverse: str
@@ -59,6 +61,7 @@ EN = Language(
     list_prompt="Name the {n} points of: {topic}",
     section_hint="{n} points",
     section_hint_one="1 point",
+    section_hint_ordered="{n} points, in order",
     table_prompt="{key} ({key_header}): what is the {columns}?",
     table_reverse="Which {key_header}: {values}?",
     mcq_prompt="Which {key_header} matches: {values}?",
@@ -87,6 +90,7 @@ ID = Language(
     list_prompt="Sebutkan {n} poin dari: {topic}",
     section_hint="{n} poin",
     section_hint_one="1 poin",
+    section_hint_ordered="{n} poin, berurutan",
     table_prompt="{key} ({key_header}): apa {columns}-nya?",
     table_reverse="{key_header} mana: {values}?",
     mcq_prompt="{key_header} mana yang cocok: {values}?",
@@ -113,6 +117,7 @@ DE = Language(
     list_prompt="Nenne die {n} Punkte zu: {topic}",
     section_hint="{n} Punkte",
     section_hint_one="1 Punkt",
+    section_hint_ordered="{n} Punkte, der Reihe nach",
     table_prompt="{key} ({key_header}): {columns}?",
     table_reverse="Welche(r) {key_header}: {values}?",
     mcq_prompt="Welche(r) {key_header} passt zu: {values}?",
@@ -137,6 +142,7 @@ ES = Language(
     list_prompt="Nombra los {n} puntos de: {topic}",
     section_hint="{n} puntos",
     section_hint_one="1 punto",
+    section_hint_ordered="{n} puntos, en orden",
     table_prompt="{key} ({key_header}): ¿{columns}?",
     table_reverse="¿Qué {key_header}: {values}?",
     mcq_prompt="¿Qué {key_header} corresponde a: {values}?",
@@ -160,6 +166,7 @@ FR = Language(
     list_prompt="Citez les {n} points de : {topic}",
     section_hint="{n} points",
     section_hint_one="1 point",
+    section_hint_ordered="{n} points, dans l’ordre",
     table_prompt="{key} ({key_header}) : {columns} ?",
     table_reverse="Quel(le) {key_header} : {values} ?",
     mcq_prompt="Quel(le) {key_header} correspond à : {values} ?",
@@ -184,6 +191,7 @@ PT = Language(
     list_prompt="Cite os {n} pontos de: {topic}",
     section_hint="{n} pontos",
     section_hint_one="1 ponto",
+    section_hint_ordered="{n} pontos, em ordem",
     table_prompt="{key} ({key_header}): {columns}?",
     table_reverse="Qual {key_header}: {values}?",
     mcq_prompt="Qual {key_header} corresponde a: {values}?",
@@ -208,6 +216,7 @@ IT = Language(
     list_prompt="Elenca i {n} punti di: {topic}",
     section_hint="{n} punti",
     section_hint_one="1 punto",
+    section_hint_ordered="{n} punti, in ordine",
     table_prompt="{key} ({key_header}): {columns}?",
     table_reverse="Quale {key_header}: {values}?",
     mcq_prompt="Quale {key_header} corrisponde a: {values}?",

@@ -407,6 +407,16 @@ def test_one_chinese_or_japanese_character_in_bold_is_a_term():
     assert [c.prompt for c in _cards(text, "cloze")] == ["[…] は主題を示す助詞です。"]
 
 
+def test_a_section_of_steps_says_in_order():
+    text = ("# Cells\n\n## Mitosis\n\n1. Prophase\n2. Metaphase\n3. Anaphase\n\n"
+            "## Parts\n\n- nucleus\n- membrane\n\n## Mixed\n\n1. one\n2. two\n\n- three\n")
+    hints = {c.prompt: body_lines(c.front)[1] for c in _cards(text, "section")}
+    assert hints == {"Cells › Mitosis": "3 points, in order", "Cells › Parts": "2 points",
+                     "Cells › Mixed": "3 points"}
+    german = _cards("---\nlang: de\n---\n## Schritte\n\n1. a\n2. b\n", "section")
+    assert body_lines(german[0].front)[1] == "2 Punkte, der Reihe nach"
+
+
 def test_a_section_of_one_point_says_point():
     hints = [body_lines(c.front)[1] for c in _cards("# T\n\n## One\n\n- only\n\n## Two\n\n"
                                                      "- a\n- b\n", "section")]
