@@ -167,9 +167,10 @@ def _counting() -> Iterator[_WarningCounter]:
 
 
 def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None,
-              stem: str = "") -> _Built:
+              stem: str = "", shown: str = "") -> _Built:
     """Read, parse and derive the cards of one note, plus generated ones when a stage runs;
-    ``stem`` names its own files in the output folder ("": the note's name)."""
+    ``stem`` names its own files in the output folder ("": the note's name); ``shown`` is
+    what its cards call it ("": the path as given, which warnings always use)."""
     from flashgen import cards as card_rules
     from flashgen.model import Deck
     from flashgen.parse import may_hold_images, parse
@@ -194,7 +195,29 @@ def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None,
                     path)
     derived = Deck(name=deck_name(options.deck or "") or doc.deck, source=name, lang=doc.lang,
                    cards=cards, stem=stem or display(path.stem))
-    return _with_media(derived, path) if may_hold_images(text) else _Built(derived, {}, {})
+    built = _with_media(derived, path) if may_hold_images(text) else _Built(derived, {}, {})
+    if shown and shown != name:  # after the warnings, which name the file as given
+        deck = built.deck
+        moved = tuple(replace(c, ref=replace(c.ref, path=shown)) for c in deck.cards)
+        built = replace(built, deck=replace(deck, cards=moved))
+    return built
+
+
+def _shown_names(notes: list[Path], given: Path) -> dict[Path, str]:
+    """What the cards of notes found under ``given`` call them, when ``given`` is an
+    absolute path or leads up out of here: the path from the folder given, its name included
+    (``notes/bio/cells.md``, as ``flashgen build notes`` says it), or the name of a note given
+    itself. A deck shared with others then names no folder of this machine (``/home/…``),
+    and is the same wherever the notes are. Other paths are shown as they were given."""
+    from flashgen.sources import display
+
+    if not (given.is_absolute() or os.pardir in given.parts):
+        return {}
+    if not given.is_dir():
+        return {note: display(note.name) for note in notes}
+    base = os.fspath(given.resolve().parent)
+    return {note: display(os.path.relpath(os.path.abspath(note), base).replace(os.sep, "/"))
+            for note in notes}
 
 
 def _with_media(derived: Deck, path: Path) -> _Built:
@@ -340,13 +363,13 @@ class _Done:
     """Log records of a worker, for the parent to emit in note order."""
 
 
-def _process(path: Path, stem: str, options: BuildOptions, stage: Stage | None,
+def _process(path: Path, stem: str, shown: str, options: BuildOptions, stage: Stage | None,
              formats: tuple[str, ...], vault: bool) -> _Done:
     """Read, derive and export one note: its own files are written here, named ``stem``; for
     a vault package its Anki notes are returned, to be written with the others'."""
     with _counting() as counter:
         try:
-            built = load_deck(path, options, stage, stem)
+            built = load_deck(path, options, stage, stem, shown)
             if options.strict and counter.count:
                 raise BuildFailedError(f"{path}: {counter.count} warning(s) and --strict is set")
             deck = built.deck
@@ -486,7 +509,9 @@ def _build(options: BuildOptions, groups: list[tuple[Path, bool, list[Path]]],
         prints = {p: fingerprint(p) for p in fresh}  # taken once, before any note is read
         todo = [p for p in fresh if p not in clashes
                 and not (options.incremental and manifest.unchanged(p, settings, prints[p]))]
-        processed = _process_all([(p, stems.get(p, "")) for p in todo], options, stage,
+        shown = _shown_names(todo, given)
+        processed = _process_all([(p, stems.get(p, ""), shown.get(p, "")) for p in todo],
+                                 options, stage,
                                  per_note, in_vault, ending)
         next(processed)  # workers start now, and get ready while the package opens
         package = None
@@ -589,7 +614,8 @@ PARALLEL_MIN_NOTES = 48
 """From this many notes to process (and no model to run), notes are processed on every core."""
 
 
-def _process_all(jobs: list[tuple[Path, str]], options: BuildOptions, stage: Stage | None,
+def _process_all(jobs: list[tuple[Path, str, str]], options: BuildOptions,
+                 stage: Stage | None,
                  formats: tuple[str, ...], vault: bool,
                  ending: list[threading.Thread]) -> Iterator[_Done | None]:
     """Process notes (each with the stem of its files) in order: here, or in worker processes
@@ -599,8 +625,8 @@ def _process_all(jobs: list[tuple[Path, str]], options: BuildOptions, stage: Sta
     workers = min(os.cpu_count() or 1, 8)
     if stage is not None or workers < 2 or len(jobs) < PARALLEL_MIN_NOTES:
         yield None
-        for path, stem in jobs:
-            yield _process(path, stem, options, stage, formats, vault)
+        for path, stem, shown in jobs:
+            yield _process(path, stem, shown, options, stage, formats, vault)
         return
     import itertools
     import multiprocessing
@@ -676,7 +702,7 @@ def _worker_init(options: BuildOptions, formats: tuple[str, ...], vault: bool) -
     _settings[:] = [(options, formats, vault)]
 
 
-def _worker(job: tuple[Path, str]) -> _Done:
+def _worker(job: tuple[Path, str, str]) -> _Done:
     """Process one note in a worker process; its cards stay here, its Anki notes go back."""
     if os.getppid() != _parent[0]:
         os._exit(1)  # the build was killed: write nothing more
@@ -747,7 +773,8 @@ class _VaultPackage:
                 return
             except (ValueError, TypeError, KeyError, IndexError):
                 pass  # damaged in the cache
-        note = _process(path, "", self.options, None, (), vault=True)  # writes no file
+        shown = _shown_names([path], self.folder).get(path, "")
+        note = _process(path, "", shown, self.options, None, (), vault=True)  # writes no file
         if note.error:
             log.error("%s", note.error)
             return

@@ -162,6 +162,31 @@ def test_turning_on_reverse_cards_updates_the_notes(tmp_path, anki):
     assert len(anki.import_apkg(build_apkg(note, out, reverse=True, incremental=False)).updated) == 0
 
 
+def test_cards_name_the_note_from_the_folder_built(tmp_path, anki, monkeypatch, caplog):
+    """A folder built by its absolute path (``flashgen build ~/notes``) would put this
+    machine's folders on every card (``/home/…/notes/bio/cells.md:3``), and into every deck
+    shared: cards say ``notes/bio/cells.md:3``, as ``flashgen build notes`` has them.
+    Warnings still name the file as given, so that it can be opened."""
+    notes = tmp_path / "notes"
+    (notes / "bio").mkdir(parents=True)
+    (notes / "bio" / "cells.md").write_text("## Cells\n\n- a **nucleus**\n- ![](gone.png)\n")
+    out = tmp_path / "out"
+    build(BuildOptions(paths=(notes,), out_dir=out, formats=("apkg", "csv")))
+    anki.import_apkg(out / "notes.apkg")
+    sources = {n["Source"] for n in anki.notes()}
+    assert sources == {"notes/bio/cells.md:1", "notes/bio/cells.md:3"}, sources
+    assert "notes/bio/cells.md:3" in (out / "bio" / "cells.csv").read_text()
+    assert str(notes / "bio" / "cells.md") + ":4" in caplog.text  # the missing picture
+    # as typed, when typed from here: unchanged
+    monkeypatch.chdir(tmp_path)
+    build(BuildOptions(paths=(Path("notes/bio/cells.md"),), out_dir=Path("single"),
+                       formats=("csv",)))
+    assert "notes/bio/cells.md:3" in (tmp_path / "single" / "cells.csv").read_text()
+    build(BuildOptions(paths=(notes / "bio" / "cells.md",), out_dir=Path("abs"),
+                       formats=("csv",)))
+    assert '""source"">cells.md:3<' in (tmp_path / "abs" / "cells.csv").read_text()
+
+
 def test_html_in_notes_is_escaped(tmp_path, anki):
     import_note(anki, tmp_path, "evil.md",
                 "# Evil\n\n## Points\n\n- <script>alert(1)</script> **<b>bold</b>**\n"
