@@ -321,3 +321,6 @@ class Deck:
     """The cards, in note order."""
     stem: str
     """Output file stem."""
+    shown: str = ""
+    """What its cards call the note, when not ``source`` (a note given by an absolute path
+    is named from the folder built)."""

@@ -194,13 +194,9 @@ def load_deck(path: Path, options: BuildOptions, stage: Stage | None = None,
                     "bold terms; reading lists and lists of links do not); nothing written",
                     path)
     derived = Deck(name=deck_name(options.deck or "") or doc.deck, source=name, lang=doc.lang,
-                   cards=cards, stem=stem or display(path.stem))
-    built = _with_media(derived, path) if may_hold_images(text) else _Built(derived, {}, {})
-    if shown and shown != name:  # after the warnings, which name the file as given
-        deck = built.deck
-        moved = tuple(replace(c, ref=replace(c.ref, path=shown)) for c in deck.cards)
-        built = replace(built, deck=replace(deck, cards=moved))
-    return built
+                   cards=cards, stem=stem or display(path.stem),
+                   shown=shown if shown != name else "")  # warnings name the file as given
+    return _with_media(derived, path) if may_hold_images(text) else _Built(derived, {}, {})
 
 
 def _shown_names(notes: list[Path], given: Path) -> dict[Path, str]:
@@ -222,11 +218,10 @@ def _shown_names(notes: list[Path], given: Path) -> dict[Path, str]:
 
 def _with_media(derived: Deck, path: Path) -> _Built:
     from flashgen.media import Media
-    from flashgen.model import Deck
 
     media = Media(path)
     cards = tuple(media.rewrite(c) for c in derived.cards)
-    deck = Deck(derived.name, derived.source, derived.lang, cards, derived.stem)
+    deck = replace(derived, cards=cards)
     return _Built(deck, media.files, media.sources)
 
 

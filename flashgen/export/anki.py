@@ -120,27 +120,29 @@ def models() -> dict[str, genanki.Model]:
     return {"basic": basic, "cloze": cloze, "mcq": mcq}
 
 
-def _source(card: Card) -> str:
-    return html.escape(f"{card.ref.path}:{card.ref.line}", quote=False)
+def _source(card: Card, note: str = "") -> str:
+    return html.escape(f"{note or card.ref.path}:{card.ref.line}", quote=False)
 
 
 def _context(card: Card) -> str:
     return html.escape(context_label(card), quote=False)
 
 
-def note_fields(card: Card) -> tuple[str, list[str]]:
-    """The note type and field values (HTML) for a card."""
+def note_fields(card: Card, note: str = "") -> tuple[str, list[str]]:
+    """The note type and field values (HTML) for a card; ``note``: what its Source field
+    calls the note (``Deck.shown``), else the card's own path."""
     gen = html.escape(card.generator, quote=False)
+    source = _source(card, note)
     if card.kind == "cloze":
         return "cloze", [body_html(card.front), body_html(card.back), _context(card),
-                         _source(card), gen]
+                         source, gen]
     if card.kind == "mcq":
         question = tuple(p for p in card.front if not isinstance(p, Options))
         options = tuple(p for p in card.front if isinstance(p, Options))
         return "mcq", [body_html(question), body_html(options), body_html(card.back),
-                       _context(card), _source(card), gen]
+                       _context(card), source, gen]
     rf, rb = (body_html(card.reverse[0]), body_html(card.reverse[1])) if card.reverse else ("", "")
-    return "basic", [body_html(card.front), body_html(card.back), _context(card), _source(card),
+    return "basic", [body_html(card.front), body_html(card.back), _context(card), source,
                      rf, rb, gen]
 
 
@@ -198,7 +200,7 @@ def note_rows(deck: Deck) -> list[NoteRow]:
     """The Anki notes for every card of ``deck``."""
     rows = []
     for card in deck.cards:
-        kind, fields = note_fields(card)
+        kind, fields = note_fields(card, deck.shown)
         if any(FIELD_SEPARATOR in f for f in fields):
             fields = [f.replace(FIELD_SEPARATOR, "") for f in fields]
         rows.append(NoteRow(subdeck(deck, card), kind, note_guid(deck, card), tuple(fields),

@@ -32,9 +32,9 @@ ANKI_HEADER = (
 PLAIN_COLUMNS = ("front", "back", "kind", "section", "tags")
 
 
-def _foot(card: Card) -> str:
+def _foot(card: Card, note: str = "") -> str:
     gen = f'<div class="generator">{html.escape(card.generator)}</div>' if card.generator else ""
-    src = html.escape(f"{card.ref.path}:{card.ref.line}")
+    src = html.escape(f"{note or card.ref.path}:{card.ref.line}")
     return f'{gen}<div class="source">{src}</div>'
 
 
@@ -48,9 +48,9 @@ def anki_row(deck: Deck, card: Card) -> list[str]:
     head = [subdeck(deck, card), " ".join(tags(card)), note_guid(deck, card)]
     if card.kind == "cloze":
         return [CLOZE, *head, body_html(card.front), _context(card) + body_html(card.back)
-                + _foot(card)]
+                + _foot(card, deck.shown)]
     front = _context(card) + body_html(card.front)
-    return [BASIC, *head, front, body_html(card.back) + _foot(card)]
+    return [BASIC, *head, front, body_html(card.back) + _foot(card, deck.shown)]
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
