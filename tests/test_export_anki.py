@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 from flashgen.export.anki import BASIC_MODEL_ID, CLOZE_MODEL_ID, MCQ_MODEL_ID
@@ -183,8 +185,12 @@ def test_cards_name_the_note_from_the_folder_built(tmp_path, anki, monkeypatch, 
                        formats=("csv",)))
     assert "notes/bio/cells.md:3" in (tmp_path / "single" / "cells.csv").read_text()
     build(BuildOptions(paths=(notes / "bio" / "cells.md",), out_dir=Path("abs"),
-                       formats=("csv",)))
+                       formats=("csv", "pdf")))
     assert '""source"">cells.md:3<' in (tmp_path / "abs" / "cells.csv").read_text()
+    if shutil.which("pdftotext"):  # the study sheet's header names the note as its cards do
+        sheet = subprocess.run(["pdftotext", str(tmp_path / "abs" / "cells.pdf"), "-"],
+                               capture_output=True, text=True, check=True).stdout
+        assert "cells.md" in sheet and str(tmp_path) not in sheet
 
 
 def test_html_in_notes_is_escaped(tmp_path, anki):

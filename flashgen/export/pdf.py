@@ -276,7 +276,7 @@ def render_sheet(deck: Deck, paper: str = "a4", fallback: Path | None = None,
     _lines(pdf, width, 8, printable(deck.name, covered))
     pdf.set_font(FONT, "", 8)
     pdf.set_text_color(*GREY)
-    _lines(pdf, width, 5, printable(deck.source, covered))
+    _lines(pdf, width, 5, printable(deck.shown or deck.source, covered))  # as its cards say
     pdf.set_text_color(0, 0, 0)
     groups: dict[str, list[Card]] = {}
     for card in deck.cards:
