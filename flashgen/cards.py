@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
+from typing import Any, TypeVar
 
 from flashgen import i18n
 from flashgen.model import (
@@ -36,12 +37,14 @@ from flashgen.model import (
     Text,
     cut,
     has_content,
+    merged,
     plain,
     value,
 )
 from flashgen.text import collapse
 
 log = logging.getLogger("flashgen")
+T = TypeVar("T")
 
 
 # --- the note as the rules see it -------------------------------------------
@@ -118,40 +121,31 @@ class Note:
         return tuple(_section_cards(self))
 
     @cached_property
-    def _glossaries(self) -> dict[int, list[tuple[ListItem, Inline, Inline]] | None]:
+    def _found(self) -> dict[tuple[str, int], Any]:
+        """What the rules found of a block or an item, found once though several rules ask:
+        by what and the object's id (blocks and items live as long as the note's document)."""
         return {}
+
+    def _once(self, what: str, of: object, find: Callable[[], T]) -> T:
+        key = (what, id(of))
+        found = self._found
+        if key not in found:
+            found[key] = find()
+        return found[key]
 
     def glossary(self, block: ListBlock) -> list[tuple[ListItem, Inline, Inline]] | None:
-        """``glossary(block, self)``, found once for the rules that need it."""
-        key = id(block)  # blocks live as long as the note's document
-        if key not in self._glossaries:
-            self._glossaries[key] = glossary(block, self)
-        return self._glossaries[key]
-
-    @cached_property
-    def _rows(self) -> dict[int, _Rows]:
-        return {}
+        """``glossary(block, self)``."""
+        return self._once("glossary", block, lambda: glossary(block, self))
 
     def rows(self, table: Table) -> _Rows:
-        """``_Rows.of(table)``, found once for the table rules."""
-        key = id(table)
-        if key not in self._rows:
-            self._rows[key] = _Rows.of(table)
-        return self._rows[key]
-
-    @cached_property
-    def _asked(self) -> dict[int, bool]:
-        return {}
+        """``_Rows.of(table)``."""
+        return self._once("rows", table, lambda: _Rows.of(table))
 
     def asks(self, item: ListItem) -> bool:
         """True when a list item is a question (ends in `?`, or a `**Q:**` pair) or a
-        flashcard written out (found once per item: several rules ask)."""
-        key = id(item)
-        found = self._asked.get(key)
-        if found is None:
-            found = self._asked[key] = (bool(item.card) or _is_question(plain(item.text))
-                                        or _qa_pair(item.text, self) is not None)
-        return found
+        flashcard written out."""
+        return self._once("asks", item, lambda: bool(item.card) or _is_question(plain(item.text))
+                          or _qa_pair(item.text, self) is not None)
 
     def heading_path(self, path: tuple[str, ...]) -> str:
         """``parent › heading``; the note's title is the parent of a top-level section."""
@@ -236,27 +230,15 @@ _FIELD = re.compile(r"\{(\w+)\}")
 def _fill(template: str, **fields: str | Inline) -> Inline:
     """``template.format(**fields)`` with each field's styles kept (a cell's formula, code or
     bold): its plain text is the formatted string, which makes the card's prompt."""
-    if all(isinstance(v, str) or not any(s.style for s in v) for v in fields.values()):
-        # most cells are plain text: one span
-        return (Span(template.format(**{k: v if isinstance(v, str) else plain(v)
-                                        for k, v in fields.items()})),)
     out: list[Span] = []
     at = 0
     for m in _FIELD.finditer(template):
-        if m.start() > at:
-            out.append(Span(template[at:m.start()]))
+        out.append(Span(template[at:m.start()]))
         value = fields[m.group(1)]
         out.extend(_span_text(value) if isinstance(value, str) else value)
         at = m.end()
-    if at < len(template):
-        out.append(Span(template[at:]))
-    merged: list[Span] = []
-    for s in out:
-        if merged and not s.style and not merged[-1].style:
-            merged[-1] = Span(merged[-1].text + s.text)
-        elif s.text or s.style == "image":
-            merged.append(s)
-    return tuple(merged)
+    out.append(Span(template[at:]))
+    return merged(out)
 
 
 # --- rules -----------------------------------------------------------------
@@ -715,8 +697,9 @@ def _answer_label(text: Inline, note: Note) -> Inline | None:
 def _answers(text: Inline, note: Note) -> bool:
     """Whether a paragraph after a question not answered yet can be its answer: text or a
     picture, but no question itself."""
-    shown = plain(text).strip() or any(s.style == "image" for s in text)
-    return bool(shown) and not _is_question(plain(text)) and _qa_pair(text, note) is None
+    words = plain(text)
+    shown = words.strip() or any(s.style == "image" for s in text)
+    return bool(shown) and not _is_question(words) and _qa_pair(text, note) is None
 
 
 def _split_inline_answer(item: ListItem) -> tuple[Inline, Inline]:

@@ -6,6 +6,8 @@ from dataclasses import MISSING, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from typing_extensions import dataclass_transform
 else:  # it only tells type checkers that `value` makes dataclasses
 
@@ -110,6 +112,21 @@ def plain(inline: Inline) -> str:
 def has_content(inline: Inline) -> bool:
     """True when the inline has visible text or an image."""
     return any(s.style == "image" or s.text.strip() for s in inline)
+
+
+def merged(spans: Iterable[Span]) -> Inline:
+    """Spans with the empty ones dropped and neighbours of one style (and link, and cloze
+    number) joined; pictures stay apart."""
+    out: list[Span] = []
+    for s in spans:
+        if not s.text and s.style != "image":
+            continue
+        if (out and out[-1].style == s.style and out[-1].href == s.href
+                and s.style != "image" and out[-1].cloze == s.cloze):
+            out[-1] = out[-1].with_text(out[-1].text + s.text)
+        else:
+            out.append(s)
+    return tuple(out)
 
 
 def cut(text: Inline, start: int, stop: int | None = None) -> Inline:

@@ -30,12 +30,13 @@ from flashgen.model import (
     Table,
     cut,
     has_content,
+    merged,
     plain,
 )
 from flashgen.text import clean_inline, clean_label, collapse, deck_name
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable
 
     from markdown_it import MarkdownIt
     from markdown_it.rules_block import StateBlock
@@ -923,7 +924,7 @@ class _Builder:
         for part, line in (([*first, *tokens[1:cut]], ref.line), (tokens[cut + 1:], ref.line + 1)):
             text = self.spans(part, line)
             if line == ref.line:  # the title, in bold as Obsidian shows it
-                text = _merged(Span(s.text, "strong", "", s.line)
+                text = merged(Span(s.text, "strong", "", s.line)
                                if s.style in ("", "em", "link") else s for s in text)
             if has_content(text):
                 out.append(Paragraph(text, ref if line == ref.line else SourceRef(ref.path, line)))
@@ -1042,7 +1043,7 @@ class _Builder:
         if line:
             spans = [Span(s.text, s.style, s.href, line) if s.style == "image" else s
                      for s in spans]
-        return _merged(spans)
+        return merged(spans)
 
 
 MAX_OUTLINE_TITLE = 60
@@ -1088,21 +1089,6 @@ def _numbers_rows(header: tuple[Inline, ...], rows: list[tuple[Inline, ...]]) ->
     if len(header) < 2 or not rows or plain(header[0]).strip().lower() not in _INDEX_HEADERS:
         return False
     return all(plain(r[0]).strip().rstrip(".)") == str(i) for i, r in enumerate(rows, 1))
-
-
-def _merged(spans: Iterable[Span]) -> Inline:
-    """Spans with the empty ones dropped and neighbours of one style (and link, and cloze
-    number) joined; pictures stay apart."""
-    merged: list[Span] = []
-    for s in spans:
-        if not s.text and s.style != "image":
-            continue
-        if (merged and merged[-1].style == s.style and merged[-1].href == s.href
-                and s.style != "image" and merged[-1].cloze == s.cloze):
-            merged[-1] = merged[-1].with_text(merged[-1].text + s.text)
-        else:
-            merged.append(s)
-    return tuple(merged)
 
 
 def _may_hold_cards(content: str) -> bool:
