@@ -209,11 +209,8 @@ def _shown_names(notes: list[Path], given: Path) -> dict[Path, str]:
 
     if not (given.is_absolute() or os.pardir in given.parts):
         return {}
-    if not given.is_dir():
-        return {note: display(note.name) for note in notes}
-    base = os.fspath(given.resolve().parent)
-    return {note: display(os.path.relpath(os.path.abspath(note), base).replace(os.sep, "/"))
-            for note in notes}
+    folder = f"{given.resolve().name}/" if given.is_dir() else ""
+    return {note: display(folder + rel) for note, rel in _relative(notes, given).items()}
 
 
 def _with_media(derived: Deck, path: Path) -> _Built:
@@ -292,17 +289,13 @@ def _groups(options: BuildOptions) -> list[tuple[Path, bool, list[Path]]]:
     return groups
 
 
-def _stems(notes: list[Path], given: Path) -> dict[Path, str]:
-    """The name of each note's own files in the output folder, without extension: its path
-    under the folder given, so that the output folder mirrors it and notes of the same name in
-    different folders (an index.md in each) keep their own files; the note's name for a note
-    given itself. Shown as ``display`` shows it: any program can open what is written.
-    (String slicing: ``Path.relative_to`` took 16 µs a note, 65 ms for a 4,000-note vault.)"""
-    from flashgen.sources import display
-
+def _relative(notes: list[Path], given: Path) -> dict[Path, str]:
+    """Each note's path under the folder given (``/``-separated), or its name for a note
+    given itself. (String slicing: ``Path.relative_to`` took 16 µs a note, 65 ms for a
+    4,000-note vault.)"""
     root = os.fspath(given)
     prefix = "" if root == os.curdir else os.path.join(root, "")
-    stems = {}
+    found = {}
     for note in notes:
         path = os.fspath(note)
         if path == root:
@@ -311,9 +304,18 @@ def _stems(notes: list[Path], given: Path) -> dict[Path, str]:
             rel = path[len(prefix):]
         else:
             rel = os.path.relpath(path, root)
-        rel = os.path.splitext(rel)[0]
-        stems[note] = display(rel if os.sep == "/" else rel.replace(os.sep, "/"))
-    return stems
+        found[note] = rel if os.sep == "/" else rel.replace(os.sep, "/")
+    return found
+
+
+def _stems(notes: list[Path], given: Path) -> dict[Path, str]:
+    """The name of each note's own files in the output folder, without extension: its path
+    under the folder given, so that the output folder mirrors it and notes of the same name in
+    different folders (an index.md in each) keep their own files; the note's name for a note
+    given itself. Shown as ``display`` shows it: any program can open what is written."""
+    from flashgen.sources import display
+
+    return {note: display(os.path.splitext(rel)[0]) for note, rel in _relative(notes, given).items()}
 
 
 def _check_packages(groups: list[tuple[Path, bool, list[Path]]], out_dir: Path) -> None:

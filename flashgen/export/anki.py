@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import orjson
 
 from flashgen.export.files import write_bytes
-from flashgen.export.ids import context_label, deck_id, note_guid, subdeck, tags
+from flashgen.export.ids import context_label, deck_id, note_guid, source_label, subdeck, tags
 from flashgen.export.render import body_html
 from flashgen.model import CLOZE_MAX, Card, Deck, Options
 
@@ -120,10 +120,6 @@ def models() -> dict[str, genanki.Model]:
     return {"basic": basic, "cloze": cloze, "mcq": mcq}
 
 
-def _source(card: Card, note: str = "") -> str:
-    return html.escape(f"{note or card.ref.path}:{card.ref.line}", quote=False)
-
-
 def _context(card: Card) -> str:
     return html.escape(context_label(card), quote=False)
 
@@ -132,7 +128,7 @@ def note_fields(card: Card, note: str = "") -> tuple[str, list[str]]:
     """The note type and field values (HTML) for a card; ``note``: what its Source field
     calls the note (``Deck.shown``), else the card's own path."""
     gen = html.escape(card.generator, quote=False)
-    source = _source(card, note)
+    source = html.escape(source_label(card, note), quote=False)
     if card.kind == "cloze":
         return "cloze", [body_html(card.front), body_html(card.back), _context(card),
                          source, gen]

@@ -14,7 +14,7 @@ import io
 from pathlib import Path
 
 from flashgen.export.files import write_bytes
-from flashgen.export.ids import context_label, note_guid, subdeck, tags
+from flashgen.export.ids import context_label, note_guid, source_label, subdeck, tags
 from flashgen.export.render import body_html, body_lines
 from flashgen.model import PATH_SEP, Card, Deck
 
@@ -34,7 +34,7 @@ PLAIN_COLUMNS = ("front", "back", "kind", "section", "tags")
 
 def _foot(card: Card, note: str = "") -> str:
     gen = f'<div class="generator">{html.escape(card.generator)}</div>' if card.generator else ""
-    src = html.escape(f"{note or card.ref.path}:{card.ref.line}")
+    src = html.escape(source_label(card, note))
     return f'{gen}<div class="source">{src}</div>'
 
 

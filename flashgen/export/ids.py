@@ -62,6 +62,12 @@ def tags(card: Card) -> list[str]:
     return out + [t for t in card.tags if t not in out]
 
 
+def source_label(card: Card, note: str = "") -> str:
+    """Where a card comes from, ``path:line``; ``note`` names the note instead of the path
+    its card holds (``Deck.shown``)."""
+    return f"{note or card.ref.path}:{card.ref.line}"
+
+
 def context_label(card: Card) -> str:
     """The heading path to show with a card; empty when its front already shows it."""
     return "" if card.kind in _PATH_FRONTS else PATH_SEP.join(card.context)
