@@ -502,11 +502,17 @@ def test_deck_names_are_written_as_anki_keeps_them(tmp_path, anki):
     assert not (tmp_path / "blank").exists()
 
 
-def test_unchanged_rebuild_reprocesses_nothing(tmp_path, monkeypatch):
+def _vault(tmp_path: Path, notes: int) -> Path:
+    """A folder ``v`` of ``notes`` small notes, ``n0.md`` … (a section card each)."""
     folder = tmp_path / "v"
     folder.mkdir()
-    for i in range(3):
+    for i in range(notes):
         (folder / f"n{i}.md").write_text(f"## T{i}\n\n- a **b**\n- c\n")
+    return folder
+
+
+def test_unchanged_rebuild_reprocesses_nothing(tmp_path, monkeypatch):
+    folder = _vault(tmp_path, 3)
     out = tmp_path / "out"
     first = run("build", str(folder), "--out", str(out))
     assert first.exit_code == 0
@@ -536,10 +542,7 @@ def test_unchanged_rebuild_reprocesses_nothing(tmp_path, monkeypatch):
 
 def test_unchanged_notes_are_one_line_unless_verbose(tmp_path):
     """A vault's rebuild would otherwise print a line per note (4,000 for a big vault)."""
-    folder = tmp_path / "v"
-    folder.mkdir()
-    for i in range(3):
-        (folder / f"n{i}.md").write_text(f"## T{i}\n\n- a **b**\n- c\n")
+    folder = _vault(tmp_path, 3)
     out = tmp_path / "out"
     assert run("build", str(folder), "--out", str(out)).exit_code == 0
     (folder / "n1.md").write_text("## T1\n\n- a **changed**\n- c\n- d\n")
@@ -569,10 +572,7 @@ def test_other_flashgen_code_rebuilds_every_note(tmp_path, monkeypatch):
     from flashgen import manifest, pipeline
     from flashgen.manifest import source_hash
 
-    folder = tmp_path / "v"
-    folder.mkdir()
-    for i in range(2):
-        (folder / f"n{i}.md").write_text(f"## T{i}\n\n- a **b**\n- c\n")
+    folder = _vault(tmp_path, 2)
     out = tmp_path / "out"
     assert run("build", str(folder), "--out", str(out)).exit_code == 0
     calls = []
@@ -596,6 +596,11 @@ def test_other_flashgen_code_rebuilds_every_note(tmp_path, monkeypatch):
     assert source_hash(str(code)) != before
     shutil.copytree(code, tmp_path / "elsewhere")  # another copy: another place
     assert source_hash(str(tmp_path / "elsewhere")) != source_hash(str(code))
+    # when this flashgen was installed or edited: the newest of its own source files
+    package = Path(manifest.__file__).parent
+    newest = max(p.stat().st_mtime_ns for p in package.rglob("*.py")
+                 if "__pycache__" not in p.parts)
+    assert manifest.code_time() == newest
 
 
 def test_unwritten_vault_package_is_not_recorded(tmp_path, monkeypatch):
@@ -603,10 +608,7 @@ def test_unwritten_vault_package_is_not_recorded(tmp_path, monkeypatch):
     written is written by the next build, not taken as up to date."""
     from flashgen import pipeline
 
-    folder = tmp_path / "v"
-    folder.mkdir()
-    for i in range(2):
-        (folder / f"n{i}.md").write_text(f"## T{i}\n\n- a **b**\n- c\n")
+    folder = _vault(tmp_path, 2)
     out = tmp_path / "out"
     assert run("build", str(folder), "--out", str(out), "--format", "apkg").exit_code == 0
     manifest = (out / ".flashgen" / "manifest.json").read_bytes()
