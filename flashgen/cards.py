@@ -81,8 +81,8 @@ class Note:
 
         def walk(s: Section, parent: tuple[str, ...], res: bool, quiz: bool) -> None:
             path = (*parent, s.title)
-            res = res or _has_word(s.title, self._resource_words)
-            quiz = quiz or _has_word(s.title, self._quiz_words)
+            res = res or i18n.has_word(s.title, self._resource_words)
+            quiz = quiz or i18n.has_word(s.title, self._quiz_words)
             out.append(Place(s, path, res, quiz))
             for child in s.children:
                 walk(child, path, res, quiz)
@@ -164,10 +164,6 @@ class Note:
              path: tuple[str, ...], ref: SourceRef, **kw: object) -> Card:
         return Card(kind=kind, prompt=prompt, front=front, back=back, context=path, ref=ref,
                     tags=self.doc.tags, **kw)  # type: ignore[arg-type]
-
-
-def _has_word(title: str, vocabulary: frozenset[str]) -> bool:
-    return any(w in vocabulary for w in i18n.words(title))
 
 
 def _is_link_list(block: ListBlock) -> bool:
@@ -254,8 +250,8 @@ def _section_cards(note: Note) -> Iterator[Card]:
     # a heading written as a flashcard's front has its first block for the card's back
     groups = [(p.path, p.section.blocks[1:] if p.section.card else p.section.blocks,
                p.section.ref) for p in note.places if not (p.resource or p.quiz)]
-    if doc.blocks and not (_has_word(doc.title, note._resource_words)
-                           or _has_word(doc.title, note._quiz_words)):
+    if doc.blocks and not (i18n.has_word(doc.title, note._resource_words)
+                           or i18n.has_word(doc.title, note._quiz_words)):
         # the points before any section heading (a note that is a title and a list) are the
         # note's own: named by its title
         groups.insert(0, ((), doc.blocks, doc.blocks[0].ref))
@@ -372,9 +368,10 @@ def table_cards(note: Note) -> Iterator[Card]:
             yield note.card("table", prompt, (Text(front),), back, path, ref, reverse=reverse)
 
 
-_TERM_SEPARATOR = re.compile(r":[ \t]+|[ \t]+(?:--?|[–—=→]|->|=>)[ \t]+")
+_TERM_SEPARATOR = re.compile(r":[ \t]+|：[ \t]*|[ \t]+(?:--?|[–—=→]|->|=>)[ \t]+")
 """Between a term and its definition: ``term: definition``, ``term - definition`` (or an
-en or em dash, ``=``, an arrow), as vocabularies and glossaries are written."""
+en or em dash, ``=``, an arrow), as vocabularies and glossaries are written; Chinese and
+Japanese write a full-width colon, without a space (``叶绿素：绿色色素``)."""
 _SENTENCE_MARK = re.compile(r"[.!?;。？！]")
 MAX_TERM_WORDS = 6
 MAX_TERM_CHARS = 60
@@ -401,12 +398,14 @@ def _term_split(item: ListItem) -> tuple[Inline, Inline] | None:
 
 
 _YEAR = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
-_BEFORE_ERA = re.compile(r"\b(?:BCE?|B\.C\.|SM|v\.\s?Chr\.|a\.\s?C\.|av\.\s?J\.-C\.)",
-                         re.IGNORECASE)
-"""Before the common era: ``BC``, ``BCE``, Indonesian ``SM``, German ``v. Chr.``, Spanish
-``a. C.``, French ``av. J.-C.``"""
-_ERA = re.compile(r"\b(?:AD|A\.D\.|CE|n\.\s?Chr\.|d\.\s?C\.|apr\.\s?J\.-C\.)")
-"""The common era, written out: ``AD 79``, ``79 CE``, ``79 n. Chr.``, ``79 d. C.``"""
+_BEFORE_ERA = re.compile(r"\b(?:BCE?|B\.C\.|SM|v\.\s?Chr\.|a\.\s?C\.|av\.\s?J\.-C\.|до\s?н\.\s?э\.)"
+                         r"|紀元前|公元前|기원전", re.IGNORECASE)
+"""Before the common era: ``BC``, ``BCE``, Indonesian ``SM``, German and Dutch ``v. Chr.``,
+Spanish ``a. C.``, French ``av. J.-C.``, Russian ``до н. э.``, Japanese ``紀元前``, Chinese
+``公元前``, Korean ``기원전``."""
+_ERA = re.compile(r"\b(?:AD|A\.D\.|CE|n\.\s?Chr\.|d\.\s?C\.|apr\.\s?J\.-C\.|н\.\s?э\.)|西暦|公元|서기")
+"""The common era, written out: ``AD 79``, ``79 CE``, ``79 n. Chr.``, ``79 d. C.``, ``79 н. э.``,
+``西暦79年``, ``公元79年``, ``서기 79년``."""
 _UNIT = re.compile(r"[°%‰$€£¥×]|\b(?:[kcmµn]?[mgslJWVAKL]|Hz|Pa|atm|bar|mol|kcal|min|rpm)\b")
 """A quantity's unit: ``100 °C``, ``1500 m``, ``250 kg`` are no dates."""
 MAX_DATE_CHARS = 30
@@ -788,19 +787,6 @@ def question_cards(note: Note) -> Iterator[Card]:
         yield from emit(pending[0], (), pending[1], pending[2])
 
 
-_TERM = re.compile(r"[^\W\d_]{3,}")
-_ASCII_TERM = re.compile(r"[a-z]{3,}")
-"""``_TERM`` for lower-cased ASCII text: the same matches (a property test compares them)."""
-
-
-def _terms(text: str, stop: frozenset[str]) -> frozenset[str]:
-    """Content words (parts of hyphenated words count alone), crudely stemmed to their first
-    four letters, for matching across word forms."""
-    low = text.lower()
-    found = (_ASCII_TERM if low.isascii() else _TERM).findall(low)
-    return frozenset([w[:4] for w in found if w not in stop])
-
-
 def _item_text(item: ListItem) -> str:
     """An item's text and its sub-items', as ``_to_point(item)`` shows them."""
     return " ".join([plain(item.text), *(_item_text(k) for lst in item.children
@@ -826,7 +812,7 @@ class _PassageIndex:
         sections: dict[tuple[str, ...], list[int]] = {}  # the passages of each section
 
         def add(point: Callable[[], Point], path: tuple[str, ...], text: str) -> None:
-            terms = _terms(text, stop)
+            terms = i18n.terms(text, stop)
             if terms:
                 i = len(lengths)
                 self.points.append(point)
@@ -861,7 +847,7 @@ class _PassageIndex:
                     add(partial(_row_point, row), path, " ".join([plain(c) for c in row]))
         self.titled: defaultdict[str, list[int]] = defaultdict(list)
         for path, passages in sections.items():
-            for t in _terms(" ".join(path[-1:]), stop):
+            for t in i18n.terms(" ".join(path[-1:]), stop):
                 self.titled[t].extend(passages)
         self.n = len(lengths) or 1
         avg = sum(lengths) / self.n
@@ -884,7 +870,7 @@ class _PassageIndex:
         # order, so that each score is the same sum in every run (a set's order is not)
         sums: dict[int, float] = {}
         get = sums.get
-        for t in sorted(_terms(question, self.stop)):
+        for t in sorted(i18n.terms(question, self.stop)):
             w = self.weight(t)
             for i in self.words.get(t, ()):
                 sums[i] = get(i, 0.0) + w

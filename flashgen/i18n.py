@@ -1,6 +1,11 @@
-"""Per-language phrasing, stopwords and heading keywords; language detection.
+"""Per-language phrasing, stopwords and heading keywords; language detection; words.
 
 Adding a language = adding one entry to ``LANGUAGES``. Unknown languages use English.
+
+Chinese and Japanese are written without spaces between words (and Korean puts particles on
+its words), so their text is matched by overlapping pairs of characters (bigrams), as
+search engines do for them: ``光合作用`` is ``光合 合作 作用``. Their stopwords and heading
+keywords are written as such pairs, or as whole words that a heading holds.
 """
 
 from __future__ import annotations
@@ -50,6 +55,10 @@ class Language:
     """Marks a generated quiz item on paper."""
     when_hint: str = "When?"
     """Asks the date of a timeline's event (a `date` card)."""
+    comma: str = ", "
+    """Separates names in a list (Chinese and Japanese ``、``)."""
+    space: str = " "
+    """Around ``and_word`` (none in Chinese and Japanese)."""
 
 
 def _words(text: str) -> frozenset[str]:
@@ -233,18 +242,212 @@ IT = Language(
     answer_labels=("r", "risposta", "a"),
 )
 
-LANGUAGES: dict[str, Language] = {lang.code: lang for lang in (EN, ID, DE, ES, FR, PT, IT)}
+NL = Language(
+    code="nl",
+    answer_key="Antwoorden",
+    generated="gegenereerd",
+    when_hint="Wanneer?",
+    list_prompt="Noem de {n} punten van: {topic}",
+    section_hint="{n} punten",
+    section_hint_one="1 punt",
+    section_hint_ordered="{n} punten, op volgorde",
+    table_prompt="{key} ({key_header}): {columns}?",
+    table_reverse="Welk(e) {key_header}: {values}?",
+    mcq_prompt="Welk(e) {key_header} past bij: {values}?",
+    passages_hint="Uit deze notitie:",
+    and_word="en",
+    stopwords=_words(
+        "de het een en of van in op te dat die dit deze is zijn was waren niet met voor aan er"
+        " om ook als bij door naar maar wat hoe waarom wie waar wanneer welke zich ze hij zij"
+        " wij we je jij ik u hun heeft hebben wordt worden kan kunnen uit over onder meer nog"
+        " al geen wel dan tot"
+    ),
+    resource_words=_words("bronnen bron literatuur links referenties leesmateriaal lezen"),
+    quiz_words=_words("quiz toets oefening oefeningen oefenvragen vragen zelftest herhaling"),
+    question_labels=("v", "vraag", "q"),
+    answer_labels=("a", "antwoord"),
+)
+
+RU = Language(
+    code="ru",
+    answer_key="Ответы",
+    generated="создан моделью",
+    when_hint="Когда?",
+    # "N points" agrees with N in Russian (1 пункт, 2 пункта, 5 пунктов): a count after a
+    # colon reads right for any N
+    list_prompt="Назовите пункты ({n}): {topic}",
+    section_hint="пунктов: {n}",
+    section_hint_one="1 пункт",
+    section_hint_ordered="пунктов: {n}, по порядку",
+    table_prompt="{key} ({key_header}): {columns}?",
+    table_reverse="Какой вариант ({key_header}): {values}?",
+    mcq_prompt="Какой вариант ({key_header}) подходит: {values}?",
+    passages_hint="Из этой заметки:",
+    and_word="и",
+    stopwords=_words(
+        "и в во не что он она оно они на я с со как а то все всё так его её но да ты к у же вы"
+        " за бы по только мне было вот от меня ещё нет о об из ему когда даже ли если уже или"
+        " ни быть был была были до вас там где есть для мы тебя их чем сам чтобы без чего тоже"
+        " себя под будет кто этот это эта эти того этого какой какая какие почему зачем при"
+        " после над через про между который которая которые которое является"
+    ),
+    resource_words=_words("литература источники ссылки ресурсы материалы чтение"),
+    quiz_words=_words("тест тесты вопросы упражнения упражнение самопроверка проверка"
+                      " повторение задания викторина"),
+    question_labels=("в", "вопрос", "q"),
+    answer_labels=("о", "ответ", "a"),
+)
+
+ZH = Language(
+    code="zh",
+    answer_key="答案",
+    generated="模型生成",
+    when_hint="什么时候？",
+    list_prompt="列出{topic}的{n}个要点",
+    section_hint="{n}个要点",
+    section_hint_one="1个要点",
+    section_hint_ordered="{n}个要点（按顺序）",
+    table_prompt="{key}（{key_header}）：{columns}是什么？",
+    table_reverse="哪个{key_header}：{values}？",
+    mcq_prompt="哪个{key_header}对应：{values}？",
+    passages_hint="本笔记中：",
+    and_word="和",
+    comma="、",
+    space="",
+    stopwords=_words(
+        "的是 是一 一个 我们 他们 它们 这个 那个 这些 那些 什么 为什 什么 可以 因为 所以 但是 如果"
+        " 没有 就是 还是 以及 或者 而且 进行 通过 一种 其中 之一"
+    ),
+    resource_words=_words("参考 资料 文献 链接 延伸阅读 推荐阅读 来源"),
+    quiz_words=_words("练习 习题 测验 复习题 自测 思考题 小测"),
+    question_labels=("问", "问题", "题", "q"),
+    answer_labels=("答", "答案", "a"),
+)
+
+JA = Language(
+    code="ja",
+    answer_key="解答",
+    generated="モデル生成",
+    when_hint="いつ？",
+    list_prompt="{topic}の{n}つのポイントを挙げてください",
+    section_hint="{n}項目",
+    section_hint_one="1項目",
+    section_hint_ordered="{n}項目（順番に）",
+    table_prompt="{key}（{key_header}）：{columns}は？",
+    table_reverse="どの{key_header}：{values}？",
+    mcq_prompt="{values}に当てはまる{key_header}は？",
+    passages_hint="このノートから：",
+    and_word="と",
+    comma="、",
+    space="",
+    stopwords=_words(
+        "です ます した して する ある いる この その あの これ それ こと もの ため から まで"
+        " など よう なる れる られ ない とは には では のは ので ても"
+    ),
+    resource_words=_words("参考 文献 資料 リンク 出典 関連 推薦図書 読書案内"),
+    quiz_words=_words("練習 演習 クイズ 小テスト 確認問題 復習問題 問題集"),
+    question_labels=("問", "質問", "問題", "q"),
+    answer_labels=("答", "答え", "解答", "a"),
+)
+
+KO = Language(
+    code="ko",
+    answer_key="정답",
+    generated="모델 생성",
+    when_hint="언제?",
+    list_prompt="{topic}: {n}가지 요점을 쓰시오",
+    section_hint="{n}가지",
+    section_hint_one="1가지",
+    section_hint_ordered="{n}가지, 순서대로",
+    table_prompt="{key} ({key_header}): {columns}?",
+    table_reverse="어느 {key_header}: {values}?",
+    mcq_prompt="{values}에 해당하는 {key_header}?",
+    passages_hint="이 노트에서:",
+    and_word="및",
+    stopwords=_words(
+        "있다 한다 하는 있는 것이 것은 에서 으로 이다 하고 그리 리고 또는 에게 니다 합니"
+        " 하여 되는 된다 그러 러나 하지 지만"
+    ),
+    resource_words=_words("참고 문헌 링크 출처 읽을거리"),
+    quiz_words=_words("연습 퀴즈 복습 확인문제 연습문제 자기점검"),
+    question_labels=("질문", "문제", "문", "q"),
+    answer_labels=("답", "정답", "a"),
+)
+
+LANGUAGES: dict[str, Language] = {lang.code: lang for lang in (EN, ID, DE, ES, FR, PT, IT, NL,
+                                                               RU, ZH, JA, KO)}
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 _ASCII_WORD = re.compile(r"[a-z]+(?:[-'][a-z]+)*")
 """``_WORD`` for lower-cased ASCII text: the same matches (a property test compares them), a
 third faster without the Unicode letter class."""
+_LETTERS = re.compile(r"[^\W\d_]+")
+_TERM = re.compile(r"[^\W\d_]{3,}")
+_ASCII_TERM = re.compile(r"[a-z]{3,}")
+"""``_TERM`` for lower-cased ASCII text: the same matches (a property test compares them)."""
+
+_HAN = "\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_KANA = "\u3040-\u309f\u30a0-\u30fa\u30fc-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+_HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
+_CJK = re.compile(f"[{_HAN}{_KANA}{_HANGUL}]")
+_CJK_OR_NOT = re.compile(f"[{_HAN}{_KANA}{_HANGUL}]+|[^{_HAN}{_KANA}{_HANGUL}]+")
+_HAN_CHAR, _KANA_CHAR, _HANGUL_CHAR = (re.compile(f"[{chars}]") for chars in (_HAN, _KANA, _HANGUL))
+_HIRAGANA_PAIR = re.compile("[\u3040-\u309f]{2}")
+
+
+def _bigrams(found: list[str]) -> list[str]:
+    """Words as found, with each run of Chinese, Japanese or Korean letters in them cut into
+    overlapping pairs (a run of one letter stays whole)."""
+    out: list[str] = []
+    for word in found:
+        if _CJK.search(word) is None:
+            out.append(word)
+            continue
+        for run in _CJK_OR_NOT.findall(word):
+            if _CJK.match(run) is None:
+                if run := run.strip("-'"):
+                    out.append(run)
+            elif len(run) == 1:
+                out.append(run)
+            else:
+                out.extend([run[i:i + 2] for i in range(len(run) - 1)])
+    return out
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased words of ``text`` (letters, inner hyphens and apostrophes)."""
+    """Lower-cased words of ``text`` (letters, inner hyphens and apostrophes); Chinese,
+    Japanese and Korean as pairs of letters."""
     low = text.lower()
-    return (_ASCII_WORD if low.isascii() else _WORD).findall(low)
+    if low.isascii():
+        return _ASCII_WORD.findall(low)
+    found = _WORD.findall(low)
+    return found if _CJK.search(low) is None else _bigrams(found)
+
+
+def terms(text: str, stop: frozenset[str]) -> frozenset[str]:
+    """Content words, for matching across word forms: words of three letters or more that are
+    not in ``stop``, crudely stemmed to their first four letters (parts of hyphenated words
+    count alone); Chinese, Japanese and Korean as pairs of letters, without pairs of hiragana
+    (the particles and endings of Japanese)."""
+    low = text.lower()
+    if low.isascii():
+        found = _ASCII_TERM.findall(low)
+    elif _CJK.search(low) is None:
+        found = _TERM.findall(low)
+    else:
+        found = [w for w in _bigrams(_LETTERS.findall(low)) if (
+            len(w) >= 3 if _CJK.match(w) is None else _HIRAGANA_PAIR.fullmatch(w) is None)]
+    return frozenset([w[:4] for w in found if w not in stop])
+
+
+def has_word(text: str, vocabulary: frozenset[str]) -> bool:
+    """Whether ``text`` holds a word of ``vocabulary``; in Chinese, Japanese or Korean text,
+    or any of the vocabulary's words in those scripts."""
+    if any(w in vocabulary for w in words(text)):
+        return True
+    if text.isascii() or _CJK.search(text) is None:
+        return False
+    return any(len(v) > 2 and _CJK.match(v) is not None and v in text for v in vocabulary)
 
 
 def get(code: str) -> Language:
@@ -252,8 +455,22 @@ def get(code: str) -> Language:
     return LANGUAGES.get(code.lower().split("-")[0].split("_")[0], EN)
 
 
+CJK = frozenset({"zh", "ja", "ko"})
+"""The languages told by their letters, and matched by pairs of letters."""
+
+
+def cjk_letters(text: str) -> int:
+    """How many Chinese, Japanese and Korean letters ``text`` holds."""
+    return 0 if text.isascii() else len(_CJK.findall(text))
+
+
 def detect(text: str) -> str:
-    """Guess the language code of ``text`` by stopword share; "en" when unsure."""
+    """Guess the language code of ``text``: Chinese, Japanese or Korean by their letters,
+    other languages by their stopwords' share; "en" when unsure."""
+    if not text.isascii() and _CJK.search(text) is not None:
+        cjk = _cjk_language(text)
+        if cjk is not None:
+            return cjk
     counts = Counter(words(text))
     if not counts:
         return "en"
@@ -265,8 +482,21 @@ def detect(text: str) -> str:
     return best if scores[best] >= 2 else "en"
 
 
+def _cjk_language(text: str) -> str | None:
+    """"ko", "ja" or "zh" when most of ``text`` is written in their letters (two letters weigh
+    as a word of other scripts: a note in English or German that teaches a few Japanese words
+    stays so); Japanese mixes kana into its Chinese characters, Korean writes hangul."""
+    han, kana, hangul = (len(p.findall(text)) for p in (_HAN_CHAR, _KANA_CHAR, _HANGUL_CHAR))
+    others = len(_WORD.findall(_CJK.sub(" ", text)))
+    if han + kana + hangul < max(2 * others, 1):
+        return None
+    if hangul >= han + kana:
+        return "ko"
+    return "ja" if kana * 20 > han + kana else "zh"
+
+
 def join_names(names: list[str], lang: Language) -> str:
     """``a, b and c`` in the language's words."""
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + f" {lang.and_word} " + names[-1]
+    return lang.comma.join(names[:-1]) + f"{lang.space}{lang.and_word}{lang.space}" + names[-1]

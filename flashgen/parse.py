@@ -1078,9 +1078,11 @@ def _outline(blocks: list[Block], level: int) -> tuple[list[Block], list[Section
 
 
 _INDEX_HEADERS = frozenset(["", "#", "no", "no.", "nr", "nr.", "nº", "n°", "n.º", "num",
-                            "num.", "nomor", "s/n", "sl. no.", "sr. no."])
+                            "num.", "nomor", "s/n", "sl. no.", "sr. no.", "№", "№ п/п",
+                            "序号", "番号", "번호"])
 """Headings of a column that numbers a table's rows: ``#``, ``No.`` (Indonesian ``No``,
-``Nomor``), German ``Nr.``, Spanish and French ``Nº``, ``N°``."""
+``Nomor``), German and Dutch ``Nr.``, Spanish and French ``Nº``, ``N°``, Russian ``№``,
+Chinese ``序号``, Japanese ``番号``, Korean ``번호``."""
 
 
 def _numbers_rows(header: tuple[Inline, ...], rows: list[tuple[Inline, ...]]) -> bool:

@@ -199,6 +199,95 @@ def test_timelines_ask_when_each_event_happened():
     assert indonesian[0].prompt == "Kapan? Rome is founded"
 
 
+# (note, table card's prompt, multiple choice's prompt, the hint of a section, a question
+# written with the language's labels, the date card's prompt)
+_LESSONS = {
+    "nl": (("# Revolutie\n\n## Begrippen\n\n| Begrip | Betekenis |\n|---|---|\n"
+           "| Derde stand | Het gewone volk |\n| Guillotine | Het toestel |\n"
+           "| Jakobijnen | Een radicale club |\n\n## Tijdlijn\n\n- 1789 — Bestorming van de "
+           "Bastille\n- 1799 — Staatsgreep van Napoleon\n\n## Oefenvragen\n\n"
+           "V: Wie werd in 1793 geëxecuteerd?\nA: Koning Lodewijk XVI.\n"),
+           "Derde stand (Begrip): Betekenis?", "Welk(e) Begrip past bij: Het gewone volk?",
+           "3 punten", "Wie werd in 1793 geëxecuteerd?", "Wanneer? Bestorming van de Bastille"),
+    "ru": (("# Фотосинтез\n\n## Термины\n\n| Термин | Значение |\n|---|---|\n"
+           "| Хлорофилл | Зелёный пигмент |\n| Устьица | Поры на листьях |\n"
+           "| Глюкоза | Сахар |\n\n## История\n\n- 1779 — опыты Ингенхауса\n"
+           "- 1845 — работы Майера\n\n## Вопросы\n\n"
+           "В: Где происходит фотосинтез?\nО: В хлоропластах.\n"),
+           "Хлорофилл (Термин): Значение?",
+           "Какой вариант (Термин) подходит: Зелёный пигмент?", "пунктов: 3",
+           "Где происходит фотосинтез?", "Когда? опыты Ингенхауса"),
+    "zh": (("# 光合作用\n\n## 术语\n\n| 术语 | 解释 |\n|---|---|\n| 叶绿素 | 吸收光的色素 |\n"
+           "| 气孔 | 交换气体的小孔 |\n| 葡萄糖 | 植物制造的糖 |\n\n## 大事年表\n\n"
+           "- 1779年 — 英格豪斯的实验\n- 1845年 — 迈尔的研究\n\n## 练习\n\n"
+           "问：光合作用在哪里进行？\n答：在叶绿体中进行。\n"),
+           "叶绿素（术语）：解释是什么？", "哪个术语对应：吸收光的色素？", "3个要点",
+           "光合作用在哪里进行？", "什么时候？ 英格豪斯的实验"),
+    "ja": (("# 光合成\n\n## 用語\n\n| 用語 | 意味 |\n|---|---|\n| 葉緑素 | 光を吸収する色素 |\n"
+           "| 気孔 | 気体を交換する穴 |\n| ブドウ糖 | 植物が作る糖 |\n\n## 年表\n\n"
+           "- 紀元前660年 — 神武天皇即位\n- 1868年 — 明治維新\n\n## 練習問題\n\n"
+           "問：光合成はどこで行われますか？\n答：葉緑体で行われます。\n"),
+           "葉緑素（用語）：意味は？", "光を吸収する色素に当てはまる用語は？", "3項目",
+           "光合成はどこで行われますか？", "いつ？ 神武天皇即位"),
+    "ko": (("# 광합성\n\n## 용어\n\n| 용어 | 뜻 |\n|---|---|\n| 엽록소 | 빛을 흡수하는 색소 |\n"
+           "| 기공 | 기체를 교환하는 구멍 |\n| 포도당 | 식물이 만드는 당 |\n\n## 역사\n\n"
+           "- 1779년 — 잉엔하우스의 실험\n- 1845년 — 마이어의 연구\n\n## 연습 문제\n\n"
+           "질문: 광합성은 어디에서 일어나는가?\n답: 엽록체에서 일어난다.\n"),
+           "엽록소 (용어): 뜻?", "빛을 흡수하는 색소에 해당하는 용어?", "3가지",
+           "광합성은 어디에서 일어나는가?", "언제? 잉엔하우스의 실험"),
+}
+
+
+@pytest.mark.parametrize("lang", list(_LESSONS))
+def test_prompts_and_labels_in_more_languages(lang):
+    """A note in Dutch, Russian, Chinese, Japanese or Korean is asked in its language, and its
+    own Q/A labels make question cards (before: Spanish or English prompts, and no question
+    card for `В:`, `问：`, `問：` or `질문:`)."""
+    text, table, mcq, hint, question, date = _LESSONS[lang]
+    doc = parse(text, "n.md")
+    assert doc.lang == lang
+    cards = derive(doc)
+    by_kind: dict[str, list[Card]] = {}
+    for c in cards:
+        by_kind.setdefault(c.kind, []).append(c)
+    assert by_kind["table"][0].prompt == table
+    assert by_kind["mcq"][0].prompt == mcq
+    assert plain(by_kind["section"][0].front[-1].text) == hint
+    assert [c.prompt for c in by_kind["question"]] == [question]
+    assert back_text(by_kind["question"][0]) == text.rstrip("\n").rpartition("\n")[2][2:].strip()
+    assert by_kind["date"][0].prompt == date
+
+
+def test_chinese_and_japanese_glossaries_timelines_and_headings():
+    """A full-width colon with no space after it parts a term from its definition; eras are
+    read in Chinese and Japanese; headings that name a quiz or references are known by the
+    words they hold, though no space parts them."""
+    zh = ("# 中国近代史\n\n## 名词解释\n\n- 洋务运动：学习西方技术的运动\n- 戊戌变法：1898年的改革\n\n"
+          "## 思考题\n\n- 辛亥革命推翻了哪个王朝？\n\n## 参考资料\n\n- 《中国近代史》，人民出版社\n"
+          "- 《辛亥革命史》，中华书局\n")
+    cards = derive(parse(zh, "n.md"))
+    assert [(c.prompt, back_text(c)) for c in cards if c.kind == "term"] == [
+        ("洋务运动", "学习西方技术的运动"), ("戊戌变法", "1898年的改革")]
+    assert not [c for c in cards if "出版社" in back_text(c)]  # references make no card
+    ja = ("# 日本史\n\n## 年表\n\n- 紀元前660年 — 神武天皇即位\n- 794年 — 平安京に遷都\n\n"
+          "## 環境問題\n\n- 公害が**社会問題**になった。\n")
+    dates = _cards(ja, "date", reverse=True)
+    assert [plain(c.reverse[0][0].text) for c in dates] == ["紀元前660年", "794年"]
+    # 問題 ("problem") in a heading is no quiz: its point is studied
+    assert [c.context[-1] for c in _cards(ja, "cloze")] == ["環境問題"]
+
+
+def test_unanswered_chinese_question_finds_its_passage():
+    """Chinese has no spaces: its text is matched by pairs of letters, so a question the note
+    leaves unanswered finds the point that answers it (before: nothing matched)."""
+    text = ("# 中国近代史\n\n## 大事年表\n\n- 1840年 — 鸦片战争爆发\n- 1911年 — 辛亥革命\n"
+            "- 1949年 — 中华人民共和国成立\n\n## 思考题\n\n1. 辛亥革命推翻了哪个王朝？\n")
+    [card] = _cards(text, "question")
+    assert back_text(card).splitlines()[0] == "本笔记中："
+    assert "1911年 — 辛亥革命" in back_text(card)
+    assert "鸦片战争" not in back_text(card)
+
+
 @pytest.mark.parametrize("points", [
     ["100 - water boils", "0 - water freezes"],  # quantities, not in time order
     ["100 °C: water boils", "1538 °C: iron melts"],  # quantities, in order

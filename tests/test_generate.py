@@ -77,6 +77,37 @@ def test_reject_reasons(question, reason):
     assert reject_reason(question, REQ, NOTE, others) == reason
 
 
+ZH_REQ = Request("叶绿体", "光合作用在叶绿体中进行，叶绿素吸收光能。", "zh", "section")
+ZH_NOTE = "光合作用在**叶绿体**中进行，叶绿素吸收光能。"
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("光合作用在哪里进行？", None),  # ten letters: as long as a question of twenty
+        ("在哪里？", "too short"),
+        ("光合作用在叶绿体中进行吗？", "contains its answer"),  # no word ends in it
+        ("光合作用はどこで行われますか？", "wrong language"),  # Japanese, for a Chinese note
+        ("Where does 光合作用 take place in the cell?", "wrong language"),
+        ("今天北京的天气怎么样？", "off-topic"),
+        ("光合作用在哪里进行？", "near-duplicate"),
+    ],
+)
+def test_reject_reasons_in_chinese(question, reason):
+    """Chinese writes no spaces: before, every question it was asked was "too short" (a
+    question was one word), so no generated item ever reached a Chinese or Japanese note."""
+    others = ["光合作用在哪里进行？"] if reason == "near-duplicate" else []
+    assert reject_reason(question, ZH_REQ, ZH_NOTE, others) == reason
+
+
+def test_clean_and_answer_labels_in_more_languages():
+    assert clean("问题：光合作用在哪里进行？答：叶绿体") == "光合作用在哪里进行？"
+    assert clean("Вопрос: Где происходит фотосинтез?") == "Где происходит фотосинтез?"
+    assert answers_agree("叶绿体", "答案：叶绿体")
+    assert answers_agree("хлоропласты", "Ответ: хлоропласты")
+    assert not answers_agree("叶绿体", "答案：线粒体")
+
+
 def test_copies_of_the_worked_example_are_rejected():
     from flashgen.generate.hf import example_for
 

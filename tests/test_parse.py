@@ -124,6 +124,37 @@ def test_romance_languages_are_told_apart(text, lang):
     assert parse(text, "x").lang == lang
 
 
+@pytest.mark.parametrize(("text", "lang"), [
+    (("De Franse Revolutie was een periode van omwenteling in Frankrijk. Het volk kwam in "
+     "opstand tegen de koning."), "nl"),
+    (("Фотосинтез — это процесс, при котором растения превращают свет в энергию и он "
+     "является основой жизни."), "ru"),
+    ("光合作用是植物利用光能把二氧化碳和水转化为葡萄糖的过程。", "zh"),
+    ("光合成とは、植物が光エネルギーを使ってブドウ糖を作るはたらきです。", "ja"),
+    ("광합성은 식물이 빛 에너지를 이용하여 포도당을 만드는 과정이다.", "ko"),
+    # a note about Japanese written in English or German is not Japanese
+    (("# Greetings\n\nIn Japan you say おはよう in the morning and こんにちは during the day; "
+     "the word for thanks is ありがとう."), "en"),
+    ("# 日本語\n\n## Tiere\n\n- **Katze** heißt 猫.\n- Hund heißt 犬.\n", "en"),
+])
+def test_more_languages_are_told_apart(text, lang):
+    """Dutch was taken for Spanish ("3 puntos", "¿Cuándo?"); Russian, Chinese, Japanese and
+    Korean got English prompts. Chinese, Japanese and Korean are told by their letters."""
+    assert parse(text, "x").lang == lang
+
+
+def test_chinese_japanese_and_korean_words_are_pairs_of_letters():
+    from flashgen import i18n
+
+    assert i18n.words("DNA复制的过程") == ["dna", "复制", "制的", "的过", "过程"]
+    assert i18n.words("水 is water") == ["水", "is", "water"]
+    # the pairs of hiragana of Japanese (its particles and endings) match nothing
+    assert i18n.terms("葉緑体で行われます", frozenset()) == {"葉緑", "緑体", "体で", "で行", "行わ"}
+    assert i18n.terms("The mitochondria", i18n.EN.stopwords) == {"mito"}
+    assert i18n.join_names(["叶绿素", "气孔", "葡萄糖"], i18n.ZH) == "叶绿素、气孔和葡萄糖"
+    assert i18n.join_names(["a", "b", "c"], i18n.NL) == "a, b en c"
+
+
 def test_bad_front_matter_warns(caplog):
     doc = parse("---\ntitle: [unclosed\n---\n# T\n", "x.md")
     assert doc.title == "T"

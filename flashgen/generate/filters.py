@@ -13,10 +13,16 @@ from flashgen.text import collapse
 MIN_CHARS, MAX_CHARS, MAX_WORDS = 12, 200, 40
 DUPLICATE_SCORE = 85.0
 
-_PREFIX = re.compile(
-    r"^(?:question|q|pertanyaan|soal|frage|pregunta|generated question)\s*[:：.-]\s*",
-    re.IGNORECASE,
-)
+def _labels(kind: str) -> str:
+    """The labels of questions or answers (of two letters or more) in every language, as a
+    regex alternation, longest first."""
+    found = {label for lang in i18n.LANGUAGES.values() for label in getattr(lang, kind)
+             if len(label) > 1 or label == "q" or i18n.cjk_letters(label)}
+    return "|".join(map(re.escape, sorted(found, key=len, reverse=True)))
+
+
+_PREFIX = re.compile(rf"^(?:generated question|{_labels('question_labels')})\s*[:：.-]\s*",
+                     re.IGNORECASE)
 
 
 def clean(raw: str) -> str:
@@ -28,7 +34,7 @@ def clean(raw: str) -> str:
     else:
         return ""
     line = _PREFIX.sub("", line).strip(" \"'“”‘’`")
-    cut = line.find("?")
+    cut = min((i for i in (line.find("?"), line.find("？")) if i != -1), default=-1)
     if cut != -1:
         line = line[: cut + 1]
     return line.strip()
@@ -50,8 +56,12 @@ def reject_reason(question: str, req: Request, note_text: str,
     answer = _norm(req.answer)
     if answer not in _norm(note_text) and answer not in _norm(req.context):
         return "answer not in note"
-    words = question.split()
-    if len(question) < MIN_CHARS or len(words) < 3:
+    # Chinese and Japanese leave no space between words: their pairs of letters count as
+    # words, and a letter as two of other scripts' (a question of ten letters is no shorter
+    # than one of twenty in English)
+    cjk = i18n.cjk_letters(question)
+    words = i18n.words(question) if cjk else question.split()
+    if len(question) + cjk < MIN_CHARS or len(words) < 3:
         return "too short"
     if len(question) > MAX_CHARS or len(words) > MAX_WORDS:
         return "too long"
@@ -66,8 +76,9 @@ def reject_reason(question: str, req: Request, note_text: str,
             a == b == c for a, b, c in trigrams):
         return "garbled"  # the model repeats itself
     answer = _norm(req.answer)
-    if len(answer) >= 3 and re.search(rf"\b{re.escape(answer)}\b", _norm(question)):
-        return "contains its answer"
+    if (len(answer) >= 3 and re.search(rf"\b{re.escape(answer)}\b", _norm(question))
+            or (i18n.cjk_letters(answer) >= 2 and answer in _norm(question))):
+        return "contains its answer"  # (no word ends inside Chinese or Japanese text)
     from rapidfuzz import fuzz
 
     if len(answer) >= 5 and fuzz.partial_ratio(answer, _norm(question)) >= 88:
@@ -123,20 +134,22 @@ def answers_agree(expected: str, raw: str) -> bool:
     return min(len(want), len(got)) >= 3 and fuzz.partial_ratio(want, got) >= AGREE_SCORE
 
 
-_ANSWER_LABEL = re.compile(r"^\s*(?:answer|jawaban|antwort|respuesta|réponse)\s*[:：]\s*",
-                           re.IGNORECASE)
+_ANSWER_LABEL = re.compile(rf"^\s*(?:{_labels('answer_labels')})\s*[:：]\s*", re.IGNORECASE)
 
 
-def _stems(text: str) -> set[str]:
-    stop = i18n.EN.stopwords.union(*(lang.stopwords for lang in i18n.LANGUAGES.values()))
-    return {w[:4] for w in i18n.words(text) for w in w.split("-") if len(w) >= 3
-            and w not in stop}
+_STOP = frozenset().union(*(lang.stopwords for lang in i18n.LANGUAGES.values()))
+
+
+def _stems(text: str) -> frozenset[str]:
+    return i18n.terms(text, _STOP)
 
 
 def _wrong_language(question: str, lang: str) -> bool:
     """True when the question is clearly in another known language than the note."""
     if lang.split("-")[0] not in i18n.LANGUAGES:
         return False
+    if lang.split("-")[0] in i18n.CJK or i18n.cjk_letters(question):
+        return i18n.detect(question) != lang.split("-")[0]  # told by their letters
     tokens = i18n.words(question)
     own = sum(t in i18n.get(lang).stopwords for t in tokens)
     best = max(

@@ -59,6 +59,15 @@ EXAMPLES = {
            "Que parte da célula produz a maior parte da sua energia?"),
     "it": ("I mitocondri producono la maggior parte dell'energia della cellula.", "mitocondri",
            "Quale parte della cellula produce la maggior parte della sua energia?"),
+    "nl": ("De mitochondriën produceren het grootste deel van de energie van een cel.",
+           "mitochondriën", "Welk deel van de cel produceert de meeste energie?"),
+    "ru": ("Митохондрии вырабатывают большую часть энергии клетки.", "Митохондрии",
+           "Какая часть клетки вырабатывает большую часть её энергии?"),
+    "zh": ("线粒体产生细胞所需的大部分能量。", "线粒体", "细胞的哪个部分产生大部分能量？"),
+    "ja": ("ミトコンドリアは細胞が使うエネルギーの大部分を作る。", "ミトコンドリア",
+           "細胞のエネルギーの大部分を作るのはどの部分ですか？"),
+    "ko": ("미토콘드리아는 세포가 쓰는 에너지의 대부분을 만든다.", "미토콘드리아",
+           "세포의 에너지 대부분을 만드는 부분은 무엇인가?"),
 }
 
 
