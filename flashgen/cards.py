@@ -314,10 +314,13 @@ class _Row:
     """Its first cell, as text."""
     asked: list[tuple[str, Inline]]
     """Its other cells that hold something, with their column's title."""
+    clues: list[Inline]
+    """Those of them that do not name the first cell: what asks for it (``xs.append(4)``
+    gives ``append(x)`` away)."""
     clue: str
-    """Those cells as one text (``""`` for none)."""
+    """The clues as one text (``""`` for none)."""
     styled: bool
-    """Whether its first cell or those cells hold a style (a formula, code, bold)."""
+    """Whether its first cell or its other cells hold a style (a formula, code, bold)."""
 
 
 @dataclass(frozen=True)
@@ -336,10 +339,29 @@ class _Rows:
             asked = [(plain(h), c) for h, c in zip(table.header[1:], row[1:], strict=False)
                      if plain(c)]
             styled = any(s.style for cell in (row[0], *(c for _, c in asked)) for s in cell)
-            rows.append(_Row(plain(row[0]), asked, "; ".join(plain(c) for _, c in asked),
-                             styled))
+            key = plain(row[0])
+            clues = [c for _, c in asked if not _names(plain(c), key)]
+            rows.append(_Row(key, asked, clues, "; ".join(map(plain, clues)), styled))
         counts = Counter(r.clue for r in rows)
         return cls(rows, frozenset(c for c, n in counts.items() if n > 1))
+
+
+def _names(cell: str, key: str) -> bool:
+    """Whether ``cell`` names ``key``: holds its longest word (of three letters or more) at
+    the start of a word (``Sorts the list`` names ``sort()``), or, in Chinese or Japanese,
+    the whole key."""
+    if i18n.cjk_letters(key) >= 2:
+        return key in cell
+    word = max(i18n.words(key), key=len, default="")
+    if len(word) < 3:
+        return False
+    low = cell.lower()
+    at = low.find(word)
+    while at != -1:
+        if at == 0 or not low[at - 1].isalpha():
+            return True
+        at = low.find(word, at + 1)
+    return False
 
 
 def table_cards(note: Note) -> Iterator[Card]:
@@ -359,9 +381,9 @@ def table_cards(note: Note) -> Iterator[Card]:
             else:
                 back = (Points(tuple(Point((Span(h + ": ", "strong"), *c)) for h, c in r.asked)),)
             reverse = None
-            if note.reverse and r.clue not in found.shared:
+            if note.reverse and r.clue and r.clue not in found.shared:
                 ask = _fill(lang.table_reverse, key_header=key_header,
-                            values=_join([c for _, c in r.asked], "; ") if r.styled else r.clue)
+                            values=_join(r.clues, "; ") if r.styled else r.clue)
                 reverse = ((Text(ask),), (Text(row[0]),))
             front = (_fill(lang.table_prompt, key=row[0], key_header=key_header, columns=columns)
                      if r.styled else _span_text(prompt))
@@ -569,7 +591,8 @@ def flashcard_cards(note: Note) -> Iterator[Card]:
 
 def mcq_cards(note: Note) -> Iterator[Card]:
     """Which row matches these cells? Distractors come from the same column. A row whose
-    cells another row has too gets none: both rows' first cells would be right."""
+    cells another row has too gets none: both rows' first cells would be right. Cells that
+    name the row's first cell are left out of the question, which they would answer."""
     lang = note.lang
     for path, table in _tables(note):
         found = note.rows(table)
@@ -590,8 +613,7 @@ def mcq_cards(note: Note) -> Iterator[Card]:
             seed = int(hashlib.sha256(prompt.encode()).hexdigest(), 16)
             options.sort(key=lambda o: hashlib.sha256(f"{seed}:{o}".encode()).digest())
             answer = options.index(r.key)
-            asked = (_fill(lang.mcq_prompt, key_header=key_header,
-                           values=_join([c for _, c in r.asked], "; "))
+            asked = (_fill(lang.mcq_prompt, key_header=key_header, values=_join(r.clues, "; "))
                      if r.styled else _span_text(prompt))
             front = (Text(asked), Options(tuple(options)))
             back = (Options(tuple(options), answer),)

@@ -163,6 +163,31 @@ def test_mcq_distractors_follow_the_row_and_skip_repeated_and_blank_keys():
         assert options.options[options.answer] == key
 
 
+def test_cells_that_name_their_row_do_not_ask_for_it():
+    """ "Which Method matches: Adds x at the end; xs.append(4)?" named its own answer, as did
+    "Which Field matches: Speech-to-text?" for Speech: such cells are left out of the
+    multiple choice and the reverse card, and a row with no other cell gets neither."""
+    doc = parse("# Lists\n\n| Method | What it does | Example |\n|---|---|---|\n"
+                "| `append(x)` | Adds `x` at the end | `xs.append(4)` |\n"
+                "| `pop()` | Removes and returns the last item | `xs.pop()` |\n"
+                "| `sort()` | Sorts the list in place | `xs.sort()` |\n"
+                "| `index(x)` | Position of the first `x` | `xs.index(2)` |\n", "t.md")
+    cards = derive(doc, reverse=True)
+    assert [c.prompt for c in cards if c.kind == "mcq"] == [
+        "Which Method matches: Adds x at the end?",
+        "Which Method matches: Removes and returns the last item?",
+        "Which Method matches: Position of the first x?"]
+    table = [c for c in cards if c.kind == "table"]
+    assert [plain(c.reverse[0][0].text) if c.reverse else None for c in table] == [
+        "Which Method: Adds x at the end?", "Which Method: Removes and returns the last item?",
+        None, "Which Method: Position of the first x?"]
+    assert "xs.sort()" in back_text(table[2])  # the card asked by the row's first cell
+    # a word inside another is no name: "cat" is not named by "education"
+    doc = parse("# T\n\n| Word | Use |\n|---|---|\n| cat | education |\n| dog | walks |\n"
+                "| owl | night |\n", "t.md")
+    assert len([c for c in derive(doc) if c.kind == "mcq"]) == 3
+
+
 def test_rows_with_the_same_cells_are_not_asked_by_their_cells():
     """Asked "which factor: rises; levels off?", two rows would both be right: such rows get
     no multiple choice and no reverse card."""
