@@ -601,6 +601,10 @@ def mcq_cards(note: Note) -> Iterator[Card]:
         if len(distinct) < 3:
             continue
         at = {k: j for j, k in enumerate(distinct)}
+        cells: dict[str, Inline] = {}  # each key as written: its first cell, styles kept
+        for row, r in zip(table.rows, found.rows, strict=False):
+            styled = r.styled and not any(s.style == "image" for s in row[0])
+            cells.setdefault(r.key, row[0] if styled else _span_text(r.key))
         n = len(distinct) - 1  # a row's distractors: the other keys, from the row's place on
         key_header = plain(table.header[0])
         for i, (ref, r) in enumerate(zip(table.row_refs, found.rows, strict=False)):
@@ -615,8 +619,9 @@ def mcq_cards(note: Note) -> Iterator[Card]:
             answer = options.index(r.key)
             asked = (_fill(lang.mcq_prompt, key_header=key_header, values=_join(r.clues, "; "))
                      if r.styled else _span_text(prompt))
-            front = (Text(asked), Options(tuple(options)))
-            back = (Options(tuple(options), answer),)
+            shown = tuple(cells[o] for o in options)
+            front = (Text(asked), Options(shown))
+            back = (Options(shown, answer),)
             yield note.card("mcq", prompt, front, back, path, ref)
 
 

@@ -287,8 +287,8 @@ class Points:
 class Options:
     """Lettered multiple-choice options."""
 
-    options: tuple[str, ...]
-    """Option texts, in display order."""
+    options: tuple[Inline, ...]
+    """The options, in display order, styled as written (a formula, code)."""
     answer: int = -1
     """Index of the right option to highlight, -1 to show none."""
 

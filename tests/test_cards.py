@@ -140,9 +140,10 @@ def test_mcq_options_from_the_same_column():
         opts = card.back[0]
         assert isinstance(opts, Options)
         assert len(opts.options) == 4 and len(set(opts.options)) == 4
-        assert set(opts.options) == {"NLP", "Computer Vision", "Speech Processing", "Multimodal"}
+        assert set(map(plain, opts.options)) == {"NLP", "Computer Vision", "Speech Processing",
+                                                 "Multimodal"}
     first = cards[0]
-    assert first.back[0].options[first.back[0].answer] == "NLP"
+    assert plain(first.back[0].options[first.back[0].answer]) == "NLP"
 
 
 def test_mcq_distractors_follow_the_row_and_skip_repeated_and_blank_keys():
@@ -159,8 +160,8 @@ def test_mcq_distractors_follow_the_row_and_skip_repeated_and_blank_keys():
         expected = [key, *(others[start:] + others[:start])[:3]]
         options = card.back[0]
         assert isinstance(options, Options)
-        assert sorted(options.options) == sorted(expected)
-        assert options.options[options.answer] == key
+        assert sorted(map(plain, options.options)) == sorted(expected)
+        assert plain(options.options[options.answer]) == key
 
 
 def test_cells_that_name_their_row_do_not_ask_for_it():
@@ -198,7 +199,7 @@ def test_rows_with_the_same_cells_are_not_asked_by_their_cells():
     mcq = {c.prompt: c.back[0] for c in cards if c.kind == "mcq"}
     assert sorted(mcq) == ["Which Factor matches: falls; none?",
                            "Which Factor matches: rises, then falls; denatures?"]
-    assert [o.options[o.answer] for o in mcq.values()] == ["Heat", "Water"]
+    assert [plain(o.options[o.answer]) for o in mcq.values()] == ["Heat", "Water"]
     table = {plain(c.front[0].text): c for c in cards if c.kind == "table"}
     assert len(table) == 4  # each row is still asked by its first cell
     assert [k for k, c in table.items() if c.reverse is None] == [
@@ -514,6 +515,20 @@ def test_formulas_and_code_keep_their_style_on_fronts():
     assert body_html(first.front) == "<div>What is the derivative of \\(x^3\\)?</div>"
     assert body_html(first.back) == "<div>\\(3x^2\\)</div>"
     assert body_html(second.front) == "<div>Why is <code>len()</code> O(1)?</div>"
+
+
+def test_multiple_choice_options_keep_their_style():
+    """Options that are formulas or code are typeset as the note writes them: they showed
+    their TeX (``\\frac{1}{x}``) before. Study sheets and CSV keep the TeX as written."""
+    text = ("# Derivatives\n\n| Derivative | Of |\n|---|---|\n| $\\frac{1}{x}$ | ln x |\n"
+            "| $\\cos x$ | sin x |\n| $e^x$ | e to the x |\n| `1` | the identity |\n")
+    [first, *_] = _cards(text, "mcq")
+    html = body_html(first.back)
+    assert "\\(\\frac{1}{x}\\)" in html and "\\(\\cos x\\)" in html and "<code>1</code>" in html
+    assert "$\\frac{1}{x}$ ✓" in back_text(first)
+    plain_keys = _cards("# T\n\n| K | V |\n|---|---|\n| a &amp; b < c | 1 |\n| b | 2 |\n| c | 3 |\n",
+                        "mcq")
+    assert "a &amp; b &lt; c" in body_html(plain_keys[0].back)  # escaped as before
 
 
 def test_one_chinese_or_japanese_character_in_bold_is_a_term():

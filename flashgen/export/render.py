@@ -90,7 +90,7 @@ def body_html(body: Body) -> str:
         elif isinstance(part, Options):
             items = "".join(
                 f'<li class="{"correct" if i == part.answer else "option"}">'
-                f'<span class="letter">{LETTERS[i]}.</span> {_escape(o)}</li>'
+                f'<span class="letter">{LETTERS[i]}.</span> {inline_html(o)}</li>'
                 for i, o in enumerate(part.options)
             )
             out.append(f'<ol class="options">{items}</ol>')
@@ -133,5 +133,5 @@ def body_lines(body: Body, cloze: str = "show") -> list[str]:
         elif isinstance(part, Options):
             for i, o in enumerate(part.options):
                 mark = " ✓" if i == part.answer else ""
-                lines.append(f"{LETTERS[i]}. {o}{mark}")
+                lines.append(f"{LETTERS[i]}. {inline_text(o, cloze)}{mark}")
     return [ln for ln in lines if ln.strip()]
