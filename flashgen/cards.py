@@ -401,8 +401,9 @@ MAX_TERM_CHARS = 60
 
 def _term_split(item: ListItem) -> tuple[Inline, Inline] | None:
     """``(term, definition)`` of a point written ``term: definition`` (or with a dash, ``=``
-    or an arrow), where the term is a short name (a few words, no sentence in it); else
-    None. A definition list's item knows its term."""
+    or an arrow), where the term is a short name (a few words, no sentence in it, or one
+    short sentence before a dash: a phrasebook's phrase); else None. A definition list's item
+    knows its term."""
     if item.term:
         return item.term, item.text[len(item.term) + 1:]
     text = plain(item.text)
@@ -411,9 +412,12 @@ def _term_split(item: ListItem) -> tuple[Inline, Inline] | None:
         return None
     term = text[: found.start()].strip(" \t*_")
     rest = text[found.end():]
+    mark = _SENTENCE_MARK.search(term)
+    if mark is not None and mark.end() == len(term) and ":" not in found.group():
+        mark = None  # a phrase and its translation: "Tengo hambre. — I'm hungry."
     if (not term or term.endswith(":") or len(term) > MAX_TERM_CHARS
             or len(term.split()) > MAX_TERM_WORDS
-            or _SENTENCE_MARK.search(term) or not any(c.isalpha() for c in term)
+            or mark is not None or not any(c.isalpha() for c in term)
             or not any(c.isalnum() for c in rest)):
         return None
     return cut(item.text, 0, found.start()), cut(item.text, found.end())
@@ -431,7 +435,10 @@ _ERA = re.compile(r"\b(?:AD|A\.D\.|CE|n\.\s?Chr\.|d\.\s?C\.|apr\.\s?J\.-C\.|н\.
 _UNIT = re.compile(r"[°%‰$€£¥×]|\b(?:[kcmµn]?[mgslJWVAKL]|Hz|Pa|atm|bar|mol|kcal|min|rpm)\b")
 """A quantity's unit: ``100 °C``, ``1500 m``, ``250 kg`` are no dates."""
 MAX_DATE_CHARS = 30
+MAX_NAME_CHARS = 40
 _DIGIT = re.compile(r"\d")
+_NAMED_DATE = re.compile(rf"(?P<name>[^()]{{1,{MAX_NAME_CHARS}}}?)\s*\((?P<date>[^()]+)\)")
+"""An event named, then dated in brackets: ``Berlin Blockade (1948–1949)``."""
 
 
 def _year(date: str) -> int | None:
@@ -451,19 +458,33 @@ def _year(date: str) -> int | None:
 
 def timeline(block: ListBlock) -> list[tuple[ListItem, Inline, Inline]] | None:
     """``(point, date, event)`` of a list of two or more points that are all ``date -
-    event`` (or ``date: event``, as ``_TERM_SEPARATOR``), their dates in time order (a list of
-    quantities, ``100 - boiling point``, seldom is); else None."""
+    event`` (or ``date: event``, as ``_TERM_SEPARATOR``), or ``event (date): what
+    happened``, their dates in time order (a list of quantities, ``100 - boiling point``,
+    seldom is); else None."""
     dated: list[tuple[int, ListItem, Inline, Inline]] = []
     for it in block.items:
         if not has_content(it.text):
             continue
         text = plain(it.text)
         # a date is short and holds a digit: most lists are told apart here, unsearched
-        found = _TERM_SEPARATOR.search(text) if _DIGIT.search(text, 0, MAX_DATE_CHARS) else None
-        year = _year(text[: found.start()].strip(" \t*_")) if found is not None else None
-        if found is None or year is None or not any(c.isalpha() for c in text[found.end():]):
+        found = (_TERM_SEPARATOR.search(text)
+                 if _DIGIT.search(text, 0, MAX_DATE_CHARS + MAX_NAME_CHARS) else None)
+        if found is None or not any(c.isalpha() for c in text[found.end():]):
             return None
-        dated.append((year, it, cut(it.text, 0, found.start()), cut(it.text, found.end())))
+        head = text[: found.start()].strip(" \t*_")
+        named = _NAMED_DATE.match(head) if head.endswith(")") else None
+        if named is not None and _year(named["name"]) is None:
+            # "**Berlin Blockade** (1948–1949): ...": the name is the event, asked when
+            year = _year(named["date"])
+            start = text.index(named["date"], len(named["name"]))
+            date, event = cut(it.text, start, start + len(named["date"])), cut(
+                it.text, 0, text.index(named["name"]) + len(named["name"]))
+        else:
+            year = _year(head) if len(head) <= MAX_DATE_CHARS else None
+            date, event = cut(it.text, 0, found.start()), cut(it.text, found.end())
+        if year is None:
+            return None
+        dated.append((year, it, date, event))
     years = [year for year, *_ in dated]
     if len(years) < 2 or years != sorted(years):
         return None
@@ -490,7 +511,13 @@ def glossary(block: ListBlock, note: Note) -> list[tuple[ListItem, Inline, Inlin
     if not (len(terms) >= 2 or (terms and terms[0][0].term)) or _is_link_list(block):
         return None  # most lists are no glossary: known at their first point, before this
     if timeline(block) is not None:
-        return None  # dated events ("14 July 1789 - ..."): the date rule's
+        # dated events ("14 July 1789 - ..."): the date rule's; named ones ("Berlin Blockade
+        # (1948–1949): ...") are terms as well, by their names (the date rule asks the dates)
+        names = [_NAMED_DATE.fullmatch(plain(term)) for _, term, _ in terms]
+        if not all(names):
+            return None
+        return [(it, cut(term, 0, len(name["name"])), definition)  # type: ignore[index]
+                for (it, term, definition), name in zip(terms, names, strict=True)]
     return terms
 
 
@@ -728,10 +755,16 @@ def _answers(text: Inline, note: Note) -> bool:
     return bool(shown) and not _is_question(words) and _qa_pair(text, note) is None
 
 
+_ASKED_THEN_ANSWERED = re.compile(r"[?？][ \t]*(?:[-–—:→=]+)[ \t]*(?=\S)")
+
+
 def _split_inline_answer(item: ListItem) -> tuple[Inline, Inline]:
-    """``What is X? It is Y`` -> ("What is X?", "It is Y"), their styles kept."""
+    """``What is X? It is Y`` -> ("What is X?", "It is Y"), their styles kept. A question mark
+    that a dash or colon follows ends the question even when the answer asks too (a
+    phrasebook's ``¿Qué quieres? — What do you want?``)."""
     text = plain(item.text)
-    mark = max(text.rfind("?"), text.rfind("？"))
+    found = _ASKED_THEN_ANSWERED.search(text)
+    mark = found.start() if found else max(text.rfind("?"), text.rfind("？"))
     lead = _ANSWER_SPLIT.match(text[mark + 1:])  # a dash or colon before the answer
     return cut(item.text, 0, mark + 1), cut(item.text, mark + 1 + (lead.end() if lead else 0))
 

@@ -314,6 +314,48 @@ def test_unanswered_chinese_question_finds_its_passage():
     assert "鸦片战争" not in back_text(card)
 
 
+def test_named_events_are_asked_when_and_what():
+    """``**Berlin Blockade** (1948–1949): ...`` asked "When?" with the whole "Berlin Blockade
+    (1948–1949)" as its answer: the name is the event, the bracket its date, and the text
+    after it what happened (a term card, by the name)."""
+    text = ("# The Cold War\n\n## Key events\n\n"
+            "1. **Berlin Blockade** (1948–1949): the Soviets blocked West Berlin.\n"
+            "2. **Cuban Missile Crisis** (1962): a standoff over missiles in Cuba.\n"
+            "3. **Fall of the Berlin Wall** (1989): the border opened.\n")
+    cards = derive(parse(text, "n.md"), reverse=True)
+    dates = [c for c in cards if c.kind == "date"]
+    assert [(plain(c.front[0].text), back_text(c)) for c in dates] == [
+        ("Berlin Blockade", "1948–1949"), ("Cuban Missile Crisis", "1962"),
+        ("Fall of the Berlin Wall", "1989")]
+    terms = [c for c in cards if c.kind == "term"]
+    assert [(c.prompt, back_text(c)) for c in terms] == [
+        ("Berlin Blockade", "the Soviets blocked West Berlin."),
+        ("Cuban Missile Crisis", "a standoff over missiles in Cuba."),
+        ("Fall of the Berlin Wall", "the border opened.")]
+    assert not [c for c in cards if c.kind == "cloze"]  # the names are asked already
+    # a name with a number in it is still a name; a list out of order is no timeline
+    assert [plain(c.front[0].text) for c in _cards(
+        "# T\n\n- Apollo 11 (1969): the Moon\n- Apollo 13 (1970): the accident\n", "date")] == [
+        "Apollo 11", "Apollo 13"]
+    assert _cards("# T\n\n- Apollo 13 (1970): x\n- Apollo 11 (1969): y\n", "date") == []
+
+
+def test_a_phrasebook_asks_each_phrase():
+    """A list of phrases and their translations, a sentence each, gave no card but the
+    section's, and asked ``¿Qué quieres comer? — What do you want to eat?`` as one question
+    without an answer."""
+    text = ("# Spanish\n\n## Phrases\n\n- ¿Qué quieres comer? — What do you want to eat?\n"
+            "- Tengo hambre. — I'm hungry.\n- La cuenta, por favor. — The bill, please.\n")
+    cards = derive(parse(text, "n.md"))
+    assert [(c.kind, c.prompt, back_text(c)) for c in cards if c.kind in ("term", "question")] == [
+        ("term", "Tengo hambre.", "I'm hungry."),
+        ("term", "La cuenta, por favor.", "The bill, please."),
+        ("question", "¿Qué quieres comer?", "What do you want to eat?")]
+    # sentences before a colon, or with a full stop inside, are still no terms
+    assert _cards("# T\n\n- It rains. Then: wet\n- Dry. Now - sunny\n", "term") == []
+    assert _cards("# T\n\n- Note.: a\n- Also.: b\n", "term") == []
+
+
 @pytest.mark.parametrize("points", [
     ["100 - water boils", "0 - water freezes"],  # quantities, not in time order
     ["100 °C: water boils", "1538 °C: iron melts"],  # quantities, in order
