@@ -100,6 +100,14 @@ class Note:
         return self.lang.quiz_words | i18n.EN.quiz_words
 
     @cached_property
+    def labels(self) -> frozenset[str]:
+        return self.lang.labels | i18n.EN.labels | self.definition_labels
+
+    @cached_property
+    def definition_labels(self) -> frozenset[str]:
+        return self.lang.definition_labels | i18n.EN.definition_labels
+
+    @cached_property
     def question_labels(self) -> tuple[str, ...]:
         return (*self.lang.question_labels, *i18n.EN.question_labels)
 
@@ -521,10 +529,50 @@ def glossary(block: ListBlock, note: Note) -> list[tuple[ListItem, Inline, Inlin
     return terms
 
 
+_RUN_IN_END = (".", ":", "：", "。")
+
+
+def run_in(text: Inline, note: Note) -> tuple[Inline, Inline] | None:
+    """``(title, statement)`` of a paragraph that opens with a title in bold ended by a full
+    stop or a colon, as textbooks set theorems and laws (``**Theorem (Euclid).** There are
+    infinitely many primes.``, ``**Newton's first law:** ...``); None when no such title
+    opens it, or when the title is a label (``**Note.**``, ``**Definition.**``: a label with
+    a name in brackets, ``**Theorem (Euclid)**``, names what follows)."""
+    if len(text) < 2 or text[0].style != "strong":
+        return None
+    title = text[0].text.strip()
+    rest = text[1:]
+    if title.endswith(_RUN_IN_END):
+        title = title[:-1].rstrip()
+    elif not rest[0].style and rest[0].text.lstrip().startswith(_RUN_IN_END):
+        head = rest[0].text.lstrip()[1:]
+        rest = ((Span(head),) if head else ()) + rest[1:]
+    else:
+        return None
+    rest = _strip_colon(rest)
+    if rest and not rest[0].style:
+        rest = ((Span(rest[0].text.lstrip()),) if rest[0].text.strip() else ()) + rest[1:]
+    if (not title or len(title) > MAX_TERM_CHARS or len(title.split()) > MAX_TERM_WORDS
+            or _is_question(title) or not has_content(rest)
+            or ("(" not in title and title.casefold() in note.labels)
+            or title.casefold() in note.answer_labels or title.casefold() in note.question_labels):
+        return None
+    return (Span(title),), rest
+
+
 def term_cards(note: Note) -> Iterator[Card]:
     """One card per term of a glossary or vocabulary list: the term, then its definition
-    (``--reverse`` adds definition -> term)."""
+    (``--reverse`` adds definition -> term); and one per theorem, law or term that opens a
+    paragraph as its title in bold (``run_in``)."""
     for path, b in note.study_blocks():
+        if isinstance(b, Paragraph):
+            found = run_in(b.text, note) if _qa_pair(b.text, note) is None else None
+            if found is not None:
+                title, statement = found
+                reverse = ((Text(statement),), (Text(title),)) if note.reverse else None
+                yield note.card("term", plain(title), (Text(title),), (Text(statement),), path,
+                                b.ref, reverse=reverse)
+            continue
         if not isinstance(b, ListBlock):
             continue
         for item, term, definition in note.glossary(b) or ():
@@ -1057,6 +1105,18 @@ def _unbold(text: Inline, size: int) -> Inline:
     return tuple(out)
 
 
+def _defined(text: Inline, note: Note) -> Inline:
+    """A definition set off by its label (``**Definition.** A *prime* is ...``) with the
+    terms it defines, in italics as textbooks set them, made bold: hidden as bold phrases
+    are. Other text as it is (italics elsewhere are emphasis, titles, foreign words)."""
+    if (len(text) < 2 or text[0].style != "strong"
+            or text[0].text.strip().rstrip("".join(_RUN_IN_END)).strip().casefold()
+            not in note.definition_labels):
+        return text
+    return tuple(Span(s.text, "strong", s.href, s.line, s.cloze) if s.style == "em" else s
+                 for s in text)
+
+
 def cloze_cards(note: Note) -> Iterator[Card]:
     """Bold phrases inside points and paragraphs, hidden in their sentence; Anki clozes that
     the writer numbered, hidden in their point or paragraph (one Anki note, whose numbers
@@ -1091,7 +1151,9 @@ def cloze_cards(note: Note) -> Iterator[Card]:
             # a question is the question rule's; a paragraph all in bold is a title (an
             # Obsidian callout's), hidden in no sentence: the section's title makes none
             if _qa_pair(b.text, note) is None:
-                yield from from_inline(b.text, "", path, b.ref)
+                # a theorem's or a law's title is its own card's (run_in): not hidden
+                text = _unbold(b.text, 1) if run_in(b.text, note) else _defined(b.text, note)
+                yield from from_inline(text, "", path, b.ref)
         elif isinstance(b, ListBlock) and not _is_link_list(b):
             # a glossary's term is its own card's, asked both ways with --reverse: not hidden
             terms = {id(it): len(plain(term)) for it, term, _ in note.glossary(b) or ()}

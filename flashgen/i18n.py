@@ -55,6 +55,12 @@ class Language:
     """Marks a generated quiz item on paper."""
     when_hint: str = "When?"
     """Asks the date of a timeline's event (a `date` card)."""
+    labels: frozenset[str] = frozenset()
+    """Words that set off a paragraph without naming it (``**Note.**``, ``**Proof.**``),
+    lower case: such a bold title makes no card."""
+    definition_labels: frozenset[str] = frozenset()
+    """Labels of those that set off a definition (``**Definition.**``), lower case: its
+    terms in italics are hidden as bold ones are."""
     comma: str = ", "
     """Separates names in a list (Chinese and Japanese ``、``)."""
     space: str = " "
@@ -65,8 +71,14 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+def _labels(text: str) -> frozenset[str]:
+    return frozenset(text.split("|"))
+
+
 EN = Language(
     code="en",
+    definition_labels=_labels("definition|def|definitions"),
+    labels=_labels("note|notes|tip|tips|hint|example|examples|definition|theorem|lemma|corollary|proof|remark|warning|caution|important|summary|recap|key idea|key point|remember|exercise|solution|answer|idea|observation|fact|rule|claim|proposition|axiom"),
     list_prompt="Name the {n} points of: {topic}",
     section_hint="{n} points",
     section_hint_one="1 point",
@@ -93,6 +105,8 @@ EN = Language(
 
 ID = Language(
     code="id",
+    definition_labels=_labels("definisi|pengertian"),
+    labels=_labels("catatan|contoh|definisi|teorema|lema|bukti|penting|ringkasan|ingat|tips|petunjuk|latihan|jawaban|perhatian|kesimpulan"),
     answer_key="Kunci jawaban",
     generated="dibuat model",
     when_hint="Kapan?",
@@ -120,6 +134,8 @@ ID = Language(
 
 DE = Language(
     code="de",
+    definition_labels=_labels("definition|def"),
+    labels=_labels("hinweis|beispiel|definition|satz|lemma|korollar|beweis|bemerkung|achtung|wichtig|zusammenfassung|merke|tipp|übung|lösung|folgerung"),
     answer_key="Lösungen",
     generated="generiert",
     when_hint="Wann?",
@@ -145,6 +161,8 @@ DE = Language(
 
 ES = Language(
     code="es",
+    definition_labels=_labels("definición"),
+    labels=_labels("nota|ejemplo|definición|teorema|lema|corolario|demostración|prueba|observación|importante|resumen|consejo|ejercicio|solución|atención"),
     answer_key="Respuestas",
     generated="generada",
     when_hint="¿Cuándo?",
@@ -169,6 +187,8 @@ ES = Language(
 
 FR = Language(
     code="fr",
+    definition_labels=_labels("définition"),
+    labels=_labels("note|remarque|exemple|définition|théorème|lemme|corollaire|démonstration|preuve|attention|important|résumé|astuce|exercice|solution"),
     answer_key="Corrigé",
     generated="générée",
     when_hint="Quand ?",
@@ -194,6 +214,8 @@ FR = Language(
 
 PT = Language(
     code="pt",
+    definition_labels=_labels("definição"),
+    labels=_labels("nota|exemplo|definição|teorema|lema|corolário|demonstração|prova|observação|importante|resumo|dica|exercício|solução|atenção"),
     answer_key="Gabarito",
     generated="gerada",
     when_hint="Quando?",
@@ -219,6 +241,8 @@ PT = Language(
 
 IT = Language(
     code="it",
+    definition_labels=_labels("definizione"),
+    labels=_labels("nota|esempio|definizione|teorema|lemma|corollario|dimostrazione|osservazione|attenzione|importante|riassunto|suggerimento|esercizio|soluzione"),
     answer_key="Soluzioni",
     generated="generata",
     when_hint="Quando?",
@@ -244,6 +268,8 @@ IT = Language(
 
 NL = Language(
     code="nl",
+    definition_labels=_labels("definitie"),
+    labels=_labels("opmerking|voorbeeld|definitie|stelling|lemma|gevolg|bewijs|let op|belangrijk|samenvatting|tip|oefening|oplossing"),
     answer_key="Antwoorden",
     generated="gegenereerd",
     when_hint="Wanneer?",
@@ -270,6 +296,8 @@ NL = Language(
 
 RU = Language(
     code="ru",
+    definition_labels=_labels("определение"),
+    labels=_labels("примечание|пример|определение|теорема|лемма|следствие|доказательство|замечание|внимание|важно|итог|совет|упражнение|решение"),
     answer_key="Ответы",
     generated="создан моделью",
     when_hint="Когда?",
@@ -300,6 +328,8 @@ RU = Language(
 
 ZH = Language(
     code="zh",
+    definition_labels=_labels("定义"),
+    labels=_labels("注意|注|例|例如|定义|定理|引理|推论|证明|提示|总结|练习|解答"),
     answer_key="答案",
     generated="模型生成",
     when_hint="什么时候？",
@@ -326,6 +356,8 @@ ZH = Language(
 
 JA = Language(
     code="ja",
+    definition_labels=_labels("定義"),
+    labels=_labels("注意|注|例|定義|定理|補題|系|証明|ヒント|まとめ|練習|解答"),
     answer_key="解答",
     generated="モデル生成",
     when_hint="いつ？",
@@ -352,6 +384,8 @@ JA = Language(
 
 KO = Language(
     code="ko",
+    definition_labels=_labels("정의"),
+    labels=_labels("참고|예|예시|정의|정리|보조정리|따름정리|증명|주의|요약|힌트|연습|풀이"),
     answer_key="정답",
     generated="모델 생성",
     when_hint="언제?",

@@ -838,6 +838,7 @@ class _Builder:
             i = sections.index(first_h1)
             sections[i : i + 1] = list(first_h1.children)
             preamble.extend(first_h1.blocks)
+        sections = [_sub_outlines(sec) for sec in sections]
         if not sections:  # no heading but a title: an outline's points may be its headings
             preamble, sections = _outline(preamble, 2)
             if len(sections) == 1 and not title:  # one point on top names the page (Logseq)
@@ -1050,6 +1051,34 @@ MAX_OUTLINE_TITLE = 60
 """Letters of an outline's point that is a heading, at most (more is a sentence)."""
 
 
+def _outline_title(item: ListItem) -> str:
+    """The title of a point that reads as one and has points under it (short, no full stop,
+    no question, no flashcard, no definition), else ``""``."""
+    if not item.children or item.card or item.term:
+        return ""
+    title = clean_label(plain(item.text)).removesuffix(":").strip()
+    if len(title) > MAX_OUTLINE_TITLE or title.endswith((".", "?", "？", "。")):
+        return ""
+    return title
+
+
+def _sub_outlines(section: Section) -> Section:
+    """``section`` with, when its points are all titles of points under them (``- Causes``,
+    then its causes, ``- Consequences``, then its consequences), those made its sub-sections
+    (as ``_outline`` makes them of a note without headings), down its sub-sections."""
+    lists = [b for b in section.blocks if isinstance(b, ListBlock)]
+    children = tuple(_sub_outlines(c) for c in section.children)
+    if (not section.card and lists and sum(len(b.items) for b in lists) >= 2
+            and all(_outline_title(it) for b in lists for it in b.items)):
+        kept, subs = _outline(list(section.blocks), section.level + 1)
+        return Section(section.title, section.level, tuple(kept), (*subs, *children),
+                       section.ref, section.card)
+    if children == section.children:
+        return section
+    return Section(section.title, section.level, section.blocks, children, section.ref,
+                   section.card)
+
+
 def _outline(blocks: list[Block], level: int) -> tuple[list[Block], list[Section]]:
     """The blocks of a note without headings, its outline's headings made sections: a point
     with points under it that reads as a title (short, no full stop, no question, no
@@ -1063,9 +1092,8 @@ def _outline(blocks: list[Block], level: int) -> tuple[list[Block], list[Section
             continue
         rest: list[ListItem] = []
         for it in b.items:
-            title = clean_label(plain(it.text)).removesuffix(":").strip()
-            if (it.children and not it.card and title and len(title) <= MAX_OUTLINE_TITLE
-                    and not title.endswith((".", "?", "？", "。")) and not it.term):
+            title = _outline_title(it)
+            if title:
                 inner, subs = _outline(list(it.children), level + 1)
                 sections.append(Section(title, level, tuple(inner), tuple(subs), it.ref))
             else:

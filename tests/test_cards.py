@@ -340,6 +340,46 @@ def test_named_events_are_asked_when_and_what():
     assert _cards("# T\n\n- Apollo 13 (1970): x\n- Apollo 11 (1969): y\n", "date") == []
 
 
+def test_theorems_laws_and_definitions_set_off_in_bold():
+    """Textbook paragraphs that open with a title in bold made no card: the title, all bold,
+    hid a whole sentence. A named one is a term card; a label (Note, Proof, Definition) names
+    nothing, but a definition's terms in italics are hidden as bold ones are."""
+    text = ("# Number theory\n\n"
+            "**Definition.** A *prime* is a natural number greater than 1 whose only divisors "
+            "are 1 and itself.\n\n"
+            "**Theorem (Euclid).** There are infinitely many primes.\n\n"
+            "**Newton's first law**: an object at rest stays at rest.\n\n"
+            "**Note.** This is *not* a definition.\n\n**Proof.** Suppose finitely many.\n\n"
+            "**Q:** Is 1 prime?\n\n**A:** No.\n")
+    cards = derive(parse(text, "n.md"), reverse=True)
+    terms = [c for c in cards if c.kind == "term"]
+    assert [(c.prompt, back_text(c)) for c in terms] == [
+        ("Theorem (Euclid)", "There are infinitely many primes."),
+        ("Newton's first law", "an object at rest stays at rest.")]
+    assert plain(terms[0].reverse[0][0].text) == "There are infinitely many primes."
+    assert [c.prompt for c in cards if c.kind == "cloze"] == [
+        "A […] is a natural number greater than 1 whose only divisors are 1 and itself."]
+    assert [c.prompt for c in cards if c.kind == "question"] == ["Is 1 prime?"]
+    indonesian = ("---\nlang: id\n---\n# Bilangan\n\n**Definisi.** *Bilangan prima* adalah "
+                  "bilangan yang hanya habis dibagi 1 dan dirinya sendiri.\n")
+    assert [(c.kind, c.prompt) for c in derive(parse(indonesian, "n.md"))] == [
+        ("cloze", "[…] adalah bilangan yang hanya habis dibagi 1 dan dirinya sendiri.")]
+
+
+def test_points_that_title_points_under_a_heading_are_its_sections():
+    """``- Causes`` with the causes under it, ``- Consequences`` with the consequences: one
+    section card held both lists; each is now a section of its own, as an outline's are."""
+    text = ("# World War I\n\n## Overview\n\n- Causes\n  - Militarism\n  - Alliances\n"
+            "- Consequences\n  - Treaty of Versailles\n  - League of Nations\n  - Collapse\n")
+    cards = derive(parse(text, "n.md"))
+    assert [(c.kind, plain(c.front[0].text)) for c in cards] == [
+        ("section", "Overview › Causes"), ("section", "Overview › Consequences"),
+        ("list", "Name the 2 points of: Overview")]
+    # a list with a point that is no title stays one list
+    mixed = text.replace("- Consequences\n", "- It ended in 1918.\n")
+    assert [c.kind for c in derive(parse(mixed, "n.md"))] == ["section"]
+
+
 def test_a_phrasebook_asks_each_phrase():
     """A list of phrases and their translations, a sentence each, gave no card but the
     section's, and asked ``¿Qué quieres comer? — What do you want to eat?`` as one question
