@@ -197,6 +197,13 @@ def _is_question(text: str) -> bool:
     return text.rstrip(" \t*_)»\"'”").endswith(("?", "？", "؟"))
 
 
+def _is_question_table(table: Table) -> bool:
+    """A table whose first cells ask, most of them (``| Question | Answer |``): its rows are
+    questions and their answers, not keys to ask by."""
+    asked = sum(1 for r in table.rows if _is_question(plain(r[0])))
+    return asked * 2 > len(table.rows) and len(table.header) >= 2
+
+
 def _is_question_list(block: ListBlock) -> bool:
     asked = sum(1 for it in block.items if _is_question(plain(it.text)))
     return asked * 2 > len(block.items)
@@ -274,7 +281,7 @@ def _section_cards(note: Note) -> Iterator[Card]:
                     continue
                 parts.append(Points(pts, b.ordered))
                 count += len(pts)
-            elif isinstance(b, Table) and b.rows:
+            elif isinstance(b, Table) and b.rows and not _is_question_table(b):
                 pts = tuple(_row_point(r) for r in b.rows if plain(r[0]))
                 parts.append(Points(pts))
                 count += len(pts)
@@ -309,9 +316,19 @@ def list_cards(note: Note) -> Iterator[Card]:
 
 
 def _tables(note: Note) -> Iterator[tuple[tuple[str, ...], Table]]:
+    """The tables the table rules ask by their first cells (a table of questions is the
+    question rule's)."""
     for path, b in note.study_blocks():
-        if isinstance(b, Table):
+        if isinstance(b, Table) and not _is_question_table(b):
             yield path, b
+
+
+def _row_back(asked: list[tuple[str, Inline]]) -> Body:
+    """A row's other cells as a card's back: one as text, more as points headed by their
+    column's title."""
+    if len(asked) == 1:
+        return (Text(asked[0][1]),)
+    return (Points(tuple(Point((Span(h + ": ", "strong"), *c)) for h, c in asked)),)
 
 
 @dataclass(frozen=True)
@@ -384,10 +401,7 @@ def table_cards(note: Note) -> Iterator[Card]:
                 continue
             columns = i18n.join_names([h for h, _ in r.asked], lang)
             prompt = lang.table_prompt.format(key=r.key, key_header=key_header, columns=columns)
-            if len(r.asked) == 1:
-                back: Body = (Text(r.asked[0][1]),)
-            else:
-                back = (Points(tuple(Point((Span(h + ": ", "strong"), *c)) for h, c in r.asked)),)
+            back = _row_back(r.asked)
             reverse = None
             if note.reverse and r.clue and r.clue not in found.shared:
                 ask = _fill(lang.table_reverse, key_header=key_header,
@@ -872,6 +886,11 @@ def question_cards(note: Note) -> Iterator[Card]:
         if pending is not None:
             yield from emit(pending[0], (), pending[1], pending[2])
             pending = None
+        if isinstance(b, Table) and _is_question_table(b):
+            for row, ref, r in zip(b.rows, b.row_refs, note.rows(b).rows, strict=False):
+                if _is_question(r.key):
+                    yield from emit(row[0], _row_back(r.asked) if r.asked else (), path, ref)
+            continue
         if not isinstance(b, ListBlock) or _is_link_list(b):
             continue
         for item in b.items:

@@ -380,6 +380,25 @@ def test_points_that_title_points_under_a_heading_are_its_sections():
     assert [c.kind for c in derive(parse(mixed, "n.md"))] == ["section"]
 
 
+def test_a_table_of_questions_asks_them():
+    """A ``| Question | Answer |`` table in a quiz section made no card at all (a quiz's
+    blocks are no study material, and only its points were asked); elsewhere it made table
+    cards, ``What is ...? (Question): what is the Answer?``, and multiple choices."""
+    rows = ("| Question | Answer | Page |\n|---|---|---|\n"
+            "| What is the powerhouse of the **cell**? | The mitochondrion | 12 |\n"
+            "| Where does photosynthesis happen? | In the chloroplast | 14 |\n"
+            "| What carries genetic information? | DNA | |\n")
+    for heading in ("Quiz", "Cells"):
+        cards = derive(parse(f"# Biology\n\n## {heading}\n\n{rows}", "n.md"))
+        assert [c.kind for c in cards] == ["question"] * 3
+        first, _, last = cards
+        assert first.prompt == "What is the powerhouse of the cell?"
+        assert first.front[0].text[1].style == "strong"
+        assert back_text(first) == "• Answer: The mitochondrion\n• Page: 12"
+        assert back_text(last) == "DNA"
+        assert first.ref.line == 7
+
+
 def test_a_phrasebook_asks_each_phrase():
     """A list of phrases and their translations, a sentence each, gave no card but the
     section's, and asked ``¿Qué quieres comer? — What do you want to eat?`` as one question
