@@ -197,13 +197,6 @@ def _is_question(text: str) -> bool:
     return text.rstrip(" \t*_)»\"'”").endswith(("?", "？", "؟"))
 
 
-def _is_question_table(table: Table) -> bool:
-    """A table whose first cells ask, most of them (``| Question | Answer |``): its rows are
-    questions and their answers, not keys to ask by."""
-    asked = sum(1 for r in table.rows if _is_question(plain(r[0])))
-    return asked * 2 > len(table.rows) and len(table.header) >= 2
-
-
 def _is_question_list(block: ListBlock) -> bool:
     asked = sum(1 for it in block.items if _is_question(plain(it.text)))
     return asked * 2 > len(block.items)
@@ -281,7 +274,7 @@ def _section_cards(note: Note) -> Iterator[Card]:
                     continue
                 parts.append(Points(pts, b.ordered))
                 count += len(pts)
-            elif isinstance(b, Table) and b.rows and not _is_question_table(b):
+            elif isinstance(b, Table) and b.rows and not note.rows(b).questions:
                 pts = tuple(_row_point(r) for r in b.rows if plain(r[0]))
                 parts.append(Points(pts))
                 count += len(pts)
@@ -319,7 +312,7 @@ def _tables(note: Note) -> Iterator[tuple[tuple[str, ...], Table]]:
     """The tables the table rules ask by their first cells (a table of questions is the
     question rule's)."""
     for path, b in note.study_blocks():
-        if isinstance(b, Table) and not _is_question_table(b):
+        if isinstance(b, Table) and not note.rows(b).questions:
             yield path, b
 
 
@@ -356,6 +349,9 @@ class _Rows:
     shared: frozenset[str]
     """Clues that more than one row has: asked for its first cell, such a row has more than
     one right answer."""
+    questions: bool
+    """Whether most first cells ask (``| Question | Answer |``): the rows are questions and
+    their answers, the question rule's, not keys for the table rules to ask by."""
 
     @classmethod
     def of(cls, table: Table) -> _Rows:
@@ -365,25 +361,32 @@ class _Rows:
                      if plain(c)]
             styled = any(s.style for cell in (row[0], *(c for _, c in asked)) for s in cell)
             key = plain(row[0])
-            clues = [c for _, c in asked if not _names(plain(c), key)]
+            word = _name_word(key)
+            clues = [c for _, c in asked if not (word and _names(plain(c), word))]
             rows.append(_Row(key, asked, clues, "; ".join(map(plain, clues)), styled))
         counts = Counter(r.clue for r in rows)
-        return cls(rows, frozenset(c for c, n in counts.items() if n > 1))
+        asking = sum(1 for r in rows if _is_question(r.key))
+        return cls(rows, frozenset(c for c, n in counts.items() if n > 1),
+                   asking * 2 > len(rows) and len(table.header) >= 2)
 
 
-def _names(cell: str, key: str) -> bool:
-    """Whether ``cell`` names ``key``: holds its longest word (of three letters or more) at
-    the start of a word (``Sorts the list`` names ``sort()``), or, in Chinese or Japanese,
-    the whole key."""
-    if i18n.cjk_letters(key) >= 2:
-        return key in cell
+def _name_word(key: str) -> str:
+    """What names a row's first cell in its other cells: its longest word of three letters
+    or more, lower case (``Sorts the list`` names ``sort()``), or, in Chinese or Japanese,
+    the whole cell; ``""`` for none."""
+    if not key.isascii() and i18n.cjk_letters(key) >= 2:
+        return key
     word = max(i18n.words(key), key=len, default="")
-    if len(word) < 3:
-        return False
+    return word if len(word) >= 3 else ""
+
+
+def _names(cell: str, word: str) -> bool:
+    """Whether ``cell`` holds ``word`` (``_name_word``) at the start of a word (anywhere, for
+    Chinese or Japanese, which part no words)."""
     low = cell.lower()
     at = low.find(word)
     while at != -1:
-        if at == 0 or not low[at - 1].isalpha():
+        if at == 0 or not low[at - 1].isalpha() or not word.isascii() and i18n.cjk_letters(word):
             return True
         at = low.find(word, at + 1)
     return False
@@ -421,6 +424,18 @@ MAX_TERM_WORDS = 6
 MAX_TERM_CHARS = 60
 
 
+def _in_formula(text: Inline, at: int) -> bool:
+    """Whether letter ``at`` of ``plain(text)`` is inside a formula or code (``$v = u +
+    at$`` is an equation, not the term ``v`` and its definition)."""
+    for s in text:
+        if s.style == "image":
+            continue  # no letters in plain()
+        if at < len(s.text):
+            return s.style in ("math", "display_math", "code")
+        at -= len(s.text)
+    return False
+
+
 def _term_split(item: ListItem) -> tuple[Inline, Inline] | None:
     """``(term, definition)`` of a point written ``term: definition`` (or with a dash, ``=``
     or an arrow), where the term is a short name (a few words, no sentence in it, or one
@@ -430,7 +445,7 @@ def _term_split(item: ListItem) -> tuple[Inline, Inline] | None:
         return item.term, item.text[len(item.term) + 1:]
     text = plain(item.text)
     found = _TERM_SEPARATOR.search(text)
-    if found is None:
+    if found is None or _in_formula(item.text, found.start()):
         return None
     term = text[: found.start()].strip(" \t*_")
     rest = text[found.end():]
@@ -886,7 +901,7 @@ def question_cards(note: Note) -> Iterator[Card]:
         if pending is not None:
             yield from emit(pending[0], (), pending[1], pending[2])
             pending = None
-        if isinstance(b, Table) and _is_question_table(b):
+        if isinstance(b, Table) and note.rows(b).questions:
             for row, ref, r in zip(b.rows, b.row_refs, note.rows(b).rows, strict=False):
                 if _is_question(r.key):
                     yield from emit(row[0], _row_back(r.asked) if r.asked else (), path, ref)

@@ -493,6 +493,18 @@ CJK = frozenset({"zh", "ja", "ko"})
 """The languages told by their letters, and matched by pairs of letters."""
 
 
+def _stopword_languages() -> dict[str, list[str]]:
+    """The languages each stopword is one of."""
+    found: dict[str, list[str]] = {}
+    for code, lang in LANGUAGES.items():
+        for w in lang.stopwords:
+            found.setdefault(w, []).append(code)
+    return found
+
+
+_STOPWORD_LANGUAGES = _stopword_languages()
+
+
 def cjk_letters(text: str) -> int:
     """How many Chinese, Japanese and Korean letters ``text`` holds."""
     return 0 if text.isascii() else len(_CJK.findall(text))
@@ -508,10 +520,10 @@ def detect(text: str) -> str:
     counts = Counter(words(text))
     if not counts:
         return "en"
-    scores = {
-        code: sum([counts[w] for w in lang.stopwords & counts.keys()])
-        for code, lang in LANGUAGES.items()
-    }
+    scores = dict.fromkeys(LANGUAGES, 0)
+    for w in counts.keys() & _STOPWORD_LANGUAGES.keys():  # one look-up a word, not one a language
+        for code in _STOPWORD_LANGUAGES[w]:
+            scores[code] += counts[w]
     best = max(scores, key=lambda c: (scores[c], c == "en"))
     return best if scores[best] >= 2 else "en"
 

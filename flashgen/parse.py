@@ -1066,14 +1066,18 @@ def _sub_outlines(section: Section) -> Section:
     """``section`` with, when its points are all titles of points under them (``- Causes``,
     then its causes, ``- Consequences``, then its consequences), those made its sub-sections
     (as ``_outline`` makes them of a note without headings), down its sub-sections."""
+    children = section.children
+    if children:
+        children = tuple([_sub_outlines(c) for c in children])
     lists = [b for b in section.blocks if isinstance(b, ListBlock)]
-    children = tuple(_sub_outlines(c) for c in section.children)
-    if (not section.card and lists and sum(len(b.items) for b in lists) >= 2
+    # most points have no points under them: told at the first, without a call
+    if (lists and lists[0].items[0].children and not section.card
+            and sum([len(b.items) for b in lists]) >= 2
             and all(_outline_title(it) for b in lists for it in b.items)):
         kept, subs = _outline(list(section.blocks), section.level + 1)
         return Section(section.title, section.level, tuple(kept), (*subs, *children),
                        section.ref, section.card)
-    if children == section.children:
+    if children == section.children:  # the same sections (compared by identity first)
         return section
     return Section(section.title, section.level, section.blocks, children, section.ref,
                    section.card)

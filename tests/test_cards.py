@@ -399,6 +399,15 @@ def test_a_table_of_questions_asks_them():
         assert first.ref.line == 7
 
 
+def test_equations_are_not_terms():
+    """``1. $v = u + at$`` made a term card ``v`` / ``u + at``: the ``=`` of a formula (or of
+    code) parts no term from its definition. ``Speed = distance / time`` in words still does."""
+    text = ("# Kinematics\n\n## Equations\n\n1. $v = u + at$\n2. $v^2 = u^2 + 2as$\n\n"
+            "## Code\n\n- `x = 1`\n- `y = 2`\n\n## Words\n\n- Speed = distance / time\n"
+            "- Power = work / time\n")
+    assert [c.prompt for c in _cards(text, "term")] == ["Speed", "Power"]
+
+
 def test_a_phrasebook_asks_each_phrase():
     """A list of phrases and their translations, a sentence each, gave no card but the
     section's, and asked ``¿Qué quieres comer? — What do you want to eat?`` as one question
