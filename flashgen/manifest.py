@@ -33,6 +33,10 @@ FORMAT = 4
 """4: a note in a subfolder of the folder built has its own files (CSV, PDF) in the same
 subfolder of the output folder (3 put every note's files in the output folder itself)."""
 ROWS = "rows.tsv"
+IDS = "ids.tsv"
+"""Each note's cards' identities at its last build (``identity.follow``), a line per note:
+its key as JSON, a tab, the record. Read whatever the manifest's format or version: the
+GUIDs that cards carried through edits must outlive an upgrade of flashgen."""
 
 Cached = tuple[str, dict[str, str]]
 """A note's Anki notes (encoded NoteRows) and the images they embed (name -> file)."""
@@ -74,6 +78,10 @@ class Manifest:
     """The settings hash of the last build here."""
     since: int = 0
     """When the settings became ``settings`` (ns); 0 for the first build here."""
+    _ids_old: dict[str, str] | None = None
+    """Identities of the last build (``IDS``), loaded on first use."""
+    _ids_fresh: dict[str, str] = field(default_factory=dict)
+    """Identities of notes built now."""
 
     @classmethod
     def load(cls, out_dir: Path) -> Manifest:
@@ -125,6 +133,8 @@ class Manifest:
                     rows, media = cached
                     lines.append(f"{_dumps([k, media]).decode()}\t{rows}\n")
             files[self.folder / ROWS] = "".join(lines).encode("utf-8")
+        if self._ids_fresh or gone:
+            files[self.folder / IDS] = self._render_ids(set(gone))
         data = {"format": FORMAT, "version": __version__, "settings": self.settings,
                 "since": self.since, "notes": {k: vars(v) for k, v in self.entries.items()},
                 "packages": self.packages}
@@ -132,6 +142,38 @@ class Manifest:
         if text != self._loaded:  # a build where nothing changed writes nothing
             files[self.folder / "manifest.json"] = text
         return files
+
+    def _render_ids(self, gone: set[str]) -> bytes:
+        """The identities file: notes built now, and the others' as last built, but for
+        notes that are gone (a note that failed keeps its record for when it builds again)."""
+        old = self._identities()
+        keys = [k for k in dict.fromkeys([*self.entries, *old, *self._ids_fresh])
+                if k not in gone and (k in self.entries or k in self._ids_fresh
+                                      or Path(k).is_file())]
+        lines = [f"{_dumps(k).decode()}\t{self._ids_fresh.get(k) or old[k]}\n" for k in keys
+                 if self._ids_fresh.get(k) or old.get(k)]
+        return "".join(lines).encode("utf-8")
+
+    def _identities(self) -> dict[str, str]:
+        if self._ids_old is None:
+            self._ids_old = {}
+            try:
+                text = (self.folder / IDS).read_text(encoding="utf-8")
+            except (OSError, ValueError):
+                return self._ids_old
+            for line in text.split("\n"):
+                head, _, record = line.partition("\t")
+                try:
+                    name = _loads(head)
+                except (ValueError, TypeError):
+                    continue  # a damaged line: that note's cards take their own GUIDs
+                if isinstance(name, str) and record:
+                    self._ids_old[name] = record
+        return self._ids_old
+
+    def identities(self, note: Path) -> str:
+        """The record of ``note``'s cards' identities at its last build here ("" for none)."""
+        return self._identities().get(key(note), "")
 
     def since_settings(self, settings: str) -> int:
         """When this folder's build settings became ``settings`` (ns), recorded for the
@@ -176,13 +218,16 @@ class Manifest:
         return self._fresh.get(k) or self._cache().get(k)
 
     def record(self, note: Path, print_: list[int], settings: str, outputs: list[Path],
-               counts: dict[str, int], media: dict[str, str], rows: str | None = None) -> None:
+               counts: dict[str, int], media: dict[str, str], rows: str | None = None,
+               ids: str = "") -> None:
         """``note`` was built now from the file whose fingerprint, taken before it was read,
         is ``print_``, embedding ``media`` (name -> file); ``rows`` are its Anki notes when it
-        joins a vault package."""
+        joins a vault package; ``ids`` its cards' identities (``identity.follow``)."""
         k = key(note)
         if rows is not None:
             self._fresh[k] = (rows, media)
+        if ids:
+            self._ids_fresh[k] = ids
         self.entries[k] = Entry(print_, settings, [key(p) for p in outputs], counts,
                                 {p: fingerprint(Path(p)) for p in media.values()})
 

@@ -322,6 +322,9 @@ class Card:
     """The model that wrote it, for generated items."""
     source_kind: str = ""
     """For generated items: the kind of material the answer came from."""
+    guid: str = ""
+    """The Anki note's GUID when it is not the card's own (``ids.note_guid``): that of the
+    card it continues, its prompt edited since (``identity.follow``)."""
 
 
 @value

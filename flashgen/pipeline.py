@@ -358,17 +358,23 @@ class _Done:
     warnings: int = 0
     records: list[tuple[int, str]] = field(default_factory=list)
     """Log records of a worker, for the parent to emit in note order."""
+    ids: str = ""
+    """The record of its cards' identities, for the next build (``identity.follow``)."""
 
 
-def _process(path: Path, stem: str, shown: str, options: BuildOptions, stage: Stage | None,
-             formats: tuple[str, ...], vault: bool) -> _Done:
+def _process(path: Path, stem: str, shown: str, before: str, options: BuildOptions,
+             stage: Stage | None, formats: tuple[str, ...], vault: bool) -> _Done:
     """Read, derive and export one note: its own files are written here, named ``stem``; for
-    a vault package its Anki notes are returned, to be written with the others'."""
+    a vault package its Anki notes are returned, to be written with the others'. ``before``
+    records its cards' identities at its last build (``identity.follow``)."""
+    from flashgen.identity import follow
+
     with _counting() as counter:
         try:
             built = load_deck(path, options, stage, stem, shown)
             if options.strict and counter.count:
                 raise BuildFailedError(f"{path}: {counter.count} warning(s) and --strict is set")
+            built.deck, ids = follow(before, built.deck)
             deck = built.deck
             outputs = _export_note(built, path, options, formats) if deck.cards else []
             rows = None
@@ -377,7 +383,7 @@ def _process(path: Path, stem: str, shown: str, options: BuildOptions, stage: St
 
                 rows = encode_rows(note_rows(deck))
             return _Done(deck, dict(Counter(c.kind for c in deck.cards)), tuple(outputs), rows,
-                         built.media, built.sources, warnings=counter.count)
+                         built.media, built.sources, warnings=counter.count, ids=ids)
         except FlashgenError as e:
             return _Done(error=str(e), warnings=counter.count)
         except Exception as e:  # noqa: BLE001 (a bug in flashgen: this note fails, the others build)
@@ -507,7 +513,8 @@ def _build(options: BuildOptions, groups: list[tuple[Path, bool, list[Path]]],
         todo = [p for p in fresh if p not in clashes
                 and not (options.incremental and manifest.unchanged(p, settings, prints[p]))]
         shown = _shown_names(todo, given)
-        processed = _process_all([(p, stems.get(p, ""), shown.get(p, "")) for p in todo],
+        processed = _process_all([(p, stems.get(p, ""), shown.get(p, ""),
+                                   manifest.identities(p)) for p in todo],
                                  options, stage,
                                  per_note, in_vault, ending)
         next(processed)  # workers start now, and get ready while the package opens
@@ -602,7 +609,7 @@ def _finish(path: Path, print_: list[int], note: _Done, settings: str,
         manifest.forget(path)
         return NoteResult(path, error=note.error, warnings=note.warnings)
     manifest.record(path, print_, settings, list(note.outputs), note.counts, note.sources,
-                    note.rows)
+                    note.rows, note.ids)
     return NoteResult(path, note.deck, note.outputs, warnings=note.warnings, counts=note.counts,
                       joins=joins)
 
@@ -611,7 +618,7 @@ PARALLEL_MIN_NOTES = 48
 """From this many notes to process (and no model to run), notes are processed on every core."""
 
 
-def _process_all(jobs: list[tuple[Path, str, str]], options: BuildOptions,
+def _process_all(jobs: list[tuple[Path, str, str, str]], options: BuildOptions,
                  stage: Stage | None,
                  formats: tuple[str, ...], vault: bool,
                  ending: list[threading.Thread]) -> Iterator[_Done | None]:
@@ -622,8 +629,8 @@ def _process_all(jobs: list[tuple[Path, str, str]], options: BuildOptions,
     workers = min(os.cpu_count() or 1, 8)
     if stage is not None or workers < 2 or len(jobs) < PARALLEL_MIN_NOTES:
         yield None
-        for path, stem, shown in jobs:
-            yield _process(path, stem, shown, options, stage, formats, vault)
+        for path, stem, shown, before in jobs:
+            yield _process(path, stem, shown, before, options, stage, formats, vault)
         return
     import itertools
     import multiprocessing
@@ -699,7 +706,7 @@ def _worker_init(options: BuildOptions, formats: tuple[str, ...], vault: bool) -
     _settings[:] = [(options, formats, vault)]
 
 
-def _worker(job: tuple[Path, str, str]) -> _Done:
+def _worker(job: tuple[Path, str, str, str]) -> _Done:
     """Process one note in a worker process; its cards stay here, its Anki notes go back."""
     if os.getppid() != _parent[0]:
         os._exit(1)  # the build was killed: write nothing more
@@ -771,7 +778,8 @@ class _VaultPackage:
             except (ValueError, TypeError, KeyError, IndexError):
                 pass  # damaged in the cache
         shown = _shown_names([path], self.folder).get(path, "")
-        note = _process(path, "", shown, self.options, None, (), vault=True)  # writes no file
+        note = _process(path, "", shown, self.manifest.identities(path), self.options, None, (),
+                        vault=True)  # writes no file
         if note.error:
             log.error("%s", note.error)
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from flashgen.export.anki import BASIC_MODEL_ID, CLOZE_MODEL_ID, MCQ_MODEL_ID
@@ -391,3 +392,77 @@ def test_collection_rows_match_genanki(seed_note):
     mine = _tables(ours.database())
     assert len(mine["cards"]) > len(mine["notes"]) > 50
     assert mine == theirs
+
+
+def _edit(note: Path, old: str, new: str) -> None:
+    """Edit the note, a minute later (Anki updates a note only from a newer copy; the notes
+    of a package are no older than flashgen's own files, which may be newer than the note)."""
+    later = max(note.stat().st_mtime, time.time()) + 60
+    note.write_text(note.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    os.utime(note, (later, later))
+
+
+def test_edited_prompts_keep_their_anki_notes_and_review_history(tmp_path, anki):
+    """A question reworded, a typo mended in a table's key, a heading and the note's title
+    renamed: each changed the card's GUID, so the next import added new Anki notes beside
+    the old ones, whose review history stayed behind. The build records its cards, and an
+    edited card keeps the GUID of the card it continues: the same Anki note is updated."""
+    note = tmp_path / "cells.md"
+    note.write_text("# Cells\n\n## Organelles\n\n- nucleus\n- ribosome\n\n"
+                    "| Organelle | Job |\n|---|---|\n| Mitocondria | energy |\n"
+                    "| Ribosome | proteins |\n| Nucleus | DNA |\n\n"
+                    "## Quiz\n\n- What makes proteins? Ribosomes.\n"
+                    "- What holds the DNA? The nucleus.\n", encoding="utf-8")
+    hour_ago = note.stat().st_mtime - 3600
+    os.utime(note, (hour_ago, hour_ago))
+    out = tmp_path / "out"
+    anki.import_apkg(build_apkg(note, out))
+    total = anki.count()
+    question = anki.col.find_cards('"Front:*What makes proteins?*"')
+    card = anki.col.get_card(question[0])
+    card.start_timer()
+    anki.col.sched.answerCard(card, 3)
+    _edit(note, "What makes proteins?", "Which organelle makes proteins?")
+    _edit(note, "## Organelles", "## Parts of the cell")
+    _edit(note, "# Cells", "# The cell")
+    log = anki.import_apkg(build_apkg(note, out))
+    assert anki.count() == total and not log.new  # updated, none added
+    after = anki.col.get_card(card.id)
+    assert after.reps == 1 and "Which organelle makes proteins?" in after.question()
+    assert anki.count('"Front:*The cell › Parts of the cell*"') == 1
+    _edit(note, "Mitocondria", "Mitochondria")
+    log = anki.import_apkg(build_apkg(note, out))
+    assert anki.count() == total and not log.new
+    assert anki.count('"Front:*Mitochondria (Organelle)*"') == 1
+    assert anki.count('"Front:*Mitocondria*"') == 0
+    # unchanged since: the same GUIDs again, nothing added or updated
+    log = anki.import_apkg(build_apkg(note, out, incremental=False))
+    assert anki.count() == total and not log.new
+    # a question with another answer is another card: added, the old one left as Anki does
+    _edit(note, "Which organelle makes proteins? Ribosomes.", "What stores water? Vacuoles.")
+    log = anki.import_apkg(build_apkg(note, out))
+    assert len(log.new) == 1 and anki.count() == total + 1
+
+
+def test_edited_prompts_keep_their_guids_in_a_vault_package_built_by_workers(tmp_path, anki,
+                                                                           monkeypatch):
+    """The same in a folder's one package, its notes processed by worker processes, and
+    after an upgrade of flashgen (whose manifest is then out of date, but not the record)."""
+    from flashgen import manifest, pipeline
+
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_NOTES", 2)
+    notes = tmp_path / "vault"
+    notes.mkdir()
+    for i in range(3):
+        (notes / f"n{i}.md").write_text(f"# Note {i}\n\n## Quiz\n\n- What is {i} plus {i}? "
+                                        f"{2 * i}.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build(BuildOptions(paths=(notes,), out_dir=out, formats=("apkg",)))
+    anki.import_apkg(out / "vault.apkg")
+    assert anki.count() == 3
+    _edit(notes / "n1.md", "What is 1 plus 1?", "How much is 1 plus 1?")
+    monkeypatch.setattr(manifest, "__version__", "99.0")  # an upgrade: the manifest is stale
+    build(BuildOptions(paths=(notes,), out_dir=out, formats=("apkg",)))
+    log = anki.import_apkg(out / "vault.apkg")
+    assert anki.count() == 3 and not log.new
+    assert anki.count('"Front:*How much is 1 plus 1?*"') == 1

@@ -13,12 +13,16 @@ _PATH_FRONTS = ("section", "list")
 
 
 def note_guid(deck: Deck, card: Card) -> str:
-    """GUID from what identifies the card (deck, kind, prompt), never from its answer.
+    """GUID from what identifies the card (deck, kind, prompt), never from its answer; or the
+    GUID it continues (``card.guid``: its prompt was edited since, ``identity.follow``)."""
+    return card.guid or guid_for(deck.name, card.kind, card.prompt)
 
-    The value of ``genanki.guid_for(deck.name, card.kind, card.prompt)`` (a property test
-    holds the two equal: a changed GUID would duplicate every note in users' collections),
-    computed without its byte-by-byte loops: a vault build makes one per card."""
-    key = f"{deck.name}__{card.kind}__{card.prompt}".encode()
+
+def guid_for(deck: str, kind: str, prompt: str) -> str:
+    """The value of ``genanki.guid_for(deck, kind, prompt)`` (a property test holds the two
+    equal: a changed GUID would duplicate every note in users' collections), computed
+    without its byte-by-byte loops: a vault build makes one per card."""
+    key = f"{deck}__{kind}__{prompt}".encode()
     n = int.from_bytes(hashlib.sha256(key).digest()[:8], "big")
     pairs = _base91_pairs()
     digits = []  # base 91, two digits at a time, least significant first
