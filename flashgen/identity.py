@@ -81,9 +81,9 @@ def _points(points: tuple[Point, ...], out: list[str]) -> None:
             _points(p.children, out)
 
 
-def follow(before: str, deck: Deck) -> tuple[Deck, str]:
+def follow(before: bytes, deck: Deck) -> tuple[Deck, bytes]:
     """``deck`` with each card that continues a card of ``before`` (the record of the note's
-    last build, ``""`` for none) given that card's GUID (the others keep their own); and the
+    last build, ``b""`` for none; JSON, as bytes: a vault's records are held in memory) given that card's GUID (the others keep their own); and the
     record of this build, for the next."""
     cards = deck.cards
     carried: list[str] = [""] * len(cards)  # "" for a card's own GUID
@@ -94,7 +94,7 @@ def follow(before: str, deck: Deck) -> tuple[Deck, str]:
         deck = replace(deck, cards=tuple(replace(c, guid=g) if g else c
                                          for c, g in zip(cards, carried, strict=True)))
     record = [[g, c.kind, c.prompt, answer_key(c)] for c, g in zip(cards, carried, strict=True)]
-    return deck, orjson.dumps([deck.name, record]).decode()
+    return deck, orjson.dumps([deck.name, record])
 
 
 def _match(deck: Deck, old_deck: str, old: list[Record], carried: list[str]) -> None:
@@ -169,7 +169,7 @@ def _another(guid: str, taken: set[str]) -> str:
         n += 1
 
 
-def _decode(before: str) -> tuple[str, list[Record]]:
+def _decode(before: bytes) -> tuple[str, list[Record]]:
     """The deck and cards of a note's last build; ("", []) when there is no record or it is
     damaged."""
     if not before:

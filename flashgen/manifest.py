@@ -78,9 +78,9 @@ class Manifest:
     """The settings hash of the last build here."""
     since: int = 0
     """When the settings became ``settings`` (ns); 0 for the first build here."""
-    _ids_old: dict[str, str] | None = None
+    _ids_old: dict[str, bytes] | None = None
     """Identities of the last build (``IDS``), loaded on first use."""
-    _ids_fresh: dict[str, str] = field(default_factory=dict)
+    _ids_fresh: dict[str, bytes] = field(default_factory=dict)
     """Identities of notes built now."""
 
     @classmethod
@@ -133,6 +133,7 @@ class Manifest:
                     rows, media = cached
                     lines.append(f"{_dumps([k, media]).decode()}\t{rows}\n")
             files[self.folder / ROWS] = "".join(lines).encode("utf-8")
+            del lines  # before the identities are rendered: a vault's rows are megabytes
         if self._ids_fresh or gone:
             files[self.folder / IDS] = self._render_ids(set(gone))
         data = {"format": FORMAT, "version": __version__, "settings": self.settings,
@@ -150,19 +151,18 @@ class Manifest:
         keys = [k for k in dict.fromkeys([*self.entries, *old, *self._ids_fresh])
                 if k not in gone and (k in self.entries or k in self._ids_fresh
                                       or Path(k).is_file())]
-        lines = [f"{_dumps(k).decode()}\t{self._ids_fresh.get(k) or old[k]}\n" for k in keys
-                 if self._ids_fresh.get(k) or old.get(k)]
-        return "".join(lines).encode("utf-8")
+        return b"".join([b"%s\t%s\n" % (_dumps(k), self._ids_fresh.get(k) or old[k])
+                         for k in keys if self._ids_fresh.get(k) or old.get(k)])
 
-    def _identities(self) -> dict[str, str]:
+    def _identities(self) -> dict[str, bytes]:
         if self._ids_old is None:
             self._ids_old = {}
             try:
-                text = (self.folder / IDS).read_text(encoding="utf-8")
-            except (OSError, ValueError):
+                data = (self.folder / IDS).read_bytes()
+            except OSError:
                 return self._ids_old
-            for line in text.split("\n"):
-                head, _, record = line.partition("\t")
+            for line in data.split(b"\n"):
+                head, _, record = line.partition(b"\t")
                 try:
                     name = _loads(head)
                 except (ValueError, TypeError):
@@ -171,9 +171,9 @@ class Manifest:
                     self._ids_old[name] = record
         return self._ids_old
 
-    def identities(self, note: Path) -> str:
-        """The record of ``note``'s cards' identities at its last build here ("" for none)."""
-        return self._identities().get(key(note), "")
+    def identities(self, note: Path) -> bytes:
+        """The record of ``note``'s cards' identities at its last build here (b"" for none)."""
+        return self._identities().get(key(note), b"")
 
     def since_settings(self, settings: str) -> int:
         """When this folder's build settings became ``settings`` (ns), recorded for the
@@ -219,7 +219,7 @@ class Manifest:
 
     def record(self, note: Path, print_: list[int], settings: str, outputs: list[Path],
                counts: dict[str, int], media: dict[str, str], rows: str | None = None,
-               ids: str = "") -> None:
+               ids: bytes = b"") -> None:
         """``note`` was built now from the file whose fingerprint, taken before it was read,
         is ``print_``, embedding ``media`` (name -> file); ``rows`` are its Anki notes when it
         joins a vault package; ``ids`` its cards' identities (``identity.follow``)."""

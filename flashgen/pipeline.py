@@ -358,11 +358,11 @@ class _Done:
     warnings: int = 0
     records: list[tuple[int, str]] = field(default_factory=list)
     """Log records of a worker, for the parent to emit in note order."""
-    ids: str = ""
+    ids: bytes = b""
     """The record of its cards' identities, for the next build (``identity.follow``)."""
 
 
-def _process(path: Path, stem: str, shown: str, before: str, options: BuildOptions,
+def _process(path: Path, stem: str, shown: str, before: bytes, options: BuildOptions,
              stage: Stage | None, formats: tuple[str, ...], vault: bool) -> _Done:
     """Read, derive and export one note: its own files are written here, named ``stem``; for
     a vault package its Anki notes are returned, to be written with the others'. ``before``
@@ -618,7 +618,7 @@ PARALLEL_MIN_NOTES = 48
 """From this many notes to process (and no model to run), notes are processed on every core."""
 
 
-def _process_all(jobs: list[tuple[Path, str, str, str]], options: BuildOptions,
+def _process_all(jobs: list[tuple[Path, str, str, bytes]], options: BuildOptions,
                  stage: Stage | None,
                  formats: tuple[str, ...], vault: bool,
                  ending: list[threading.Thread]) -> Iterator[_Done | None]:
@@ -706,7 +706,7 @@ def _worker_init(options: BuildOptions, formats: tuple[str, ...], vault: bool) -
     _settings[:] = [(options, formats, vault)]
 
 
-def _worker(job: tuple[Path, str, str, str]) -> _Done:
+def _worker(job: tuple[Path, str, str, bytes]) -> _Done:
     """Process one note in a worker process; its cards stay here, its Anki notes go back."""
     if os.getppid() != _parent[0]:
         os._exit(1)  # the build was killed: write nothing more

@@ -25,7 +25,7 @@ QUIZ = ("# Cells\n\n## Quiz\n\n- What makes proteins? Ribosomes.\n"
 
 
 def test_an_unedited_note_keeps_its_own_guids_and_records_them_briefly():
-    first, record = follow("", _deck(QUIZ))
+    first, record = follow(b"", _deck(QUIZ))
     again, record2 = follow(record, _deck(QUIZ))
     assert _guids(first) == _guids(again) == {
         c.prompt: guid_for("Cells", c.kind, c.prompt) for c in first.cards}
@@ -35,7 +35,7 @@ def test_an_unedited_note_keeps_its_own_guids_and_records_them_briefly():
 
 
 def test_reworded_and_renamed_cards_continue_the_old_ones():
-    old, record = follow("", _deck(QUIZ))
+    old, record = follow(b"", _deck(QUIZ))
     was = _guids(old)
     edited = QUIZ.replace("# Cells", "# The cell").replace("What makes proteins?",
                                                           "Which organelle makes proteins?")
@@ -51,7 +51,7 @@ def test_reworded_and_renamed_cards_continue_the_old_ones():
 def test_another_question_with_the_same_answer_is_another_card():
     """'What holds the genes?' and 'What copies the genes?' are both answered DNA: one gone
     and 'Which molecule is it?' come, unlike either, is a new card."""
-    old, record = follow("", _deck(QUIZ))
+    old, record = follow(b"", _deck(QUIZ))
     edited = QUIZ.replace("What copies the genes? DNA.", "Which molecule is a double helix? DNA.")
     new, _ = follow(record, _deck(edited))
     assert _guids(new)["Which molecule is a double helix?"] not in _guids(old).values()
@@ -60,7 +60,7 @@ def test_another_question_with_the_same_answer_is_another_card():
 def test_a_prompt_given_back_does_not_take_the_guid_a_card_carries():
     """A card reworded carries the old GUID; a card later written with the old prompt again
     gets a GUID of its own, not the one in use."""
-    _, record = follow("", _deck(QUIZ))
+    _, record = follow(b"", _deck(QUIZ))
     reworded = QUIZ.replace("What makes proteins?", "Which organelle makes proteins?")
     moved, record = follow(record, _deck(reworded))
     both = reworded + "- What makes proteins? Ribosomes, on the ER.\n"
@@ -72,5 +72,5 @@ def test_a_prompt_given_back_does_not_take_the_guid_a_card_carries():
 
 def test_a_damaged_record_gives_cards_their_own_guids():
     for damaged in ("{", "[1, 2]", '["Cells", [["x"]]]', "null"):
-        deck, _ = follow(damaged, _deck(QUIZ))
+        deck, _ = follow(damaged.encode(), _deck(QUIZ))
         assert all(not c.guid for c in deck.cards)

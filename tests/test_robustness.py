@@ -842,7 +842,7 @@ def test_vault_workers_never_import_genanki(tmp_path):
         "from pathlib import Path\n"
         "from flashgen import pipeline\n"
         "pipeline._worker_init(pipeline.BuildOptions(), (), True)\n"
-        f"done = pipeline._worker((Path({str(note)!r}), 'n', '', ''))\n"
+        f"done = pipeline._worker((Path({str(note)!r}), 'n', '', b''))\n"
         "assert done.rows and not done.error, done\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'genanki'))\n"
     )
