@@ -84,6 +84,18 @@ def test_letters_the_font_lacks_are_reported_emoji_are_not(tmp_path, caplog):
     assert "cannot draw" not in caplog.text
 
 
+def test_a_sheet_puts_the_notes_own_cards_before_its_sections(tmp_path):
+    """Cards of text under no heading came after the first section's, and so read as that
+    section's (its heading printed above them)."""
+    note = tmp_path / "n.md"
+    note.write_text("# Primes\n\n**Theorem (Euclid).** There are infinitely many primes.\n\n"
+                    "## Rules\n\n- Even numbers end in 0, 2, 4, 6 or 8.\n"
+                    "- Multiples of 5 end in 0 or 5.\n", encoding="utf-8")
+    build(BuildOptions(paths=(note,), out_dir=tmp_path / "out", formats=("pdf",)))
+    text = run("pdftotext", str(tmp_path / "out" / "n.pdf"), "-")
+    assert text.index("1. Theorem (Euclid)") < text.index("Rules") < text.index("2. Primes › Rules")
+
+
 def _number_positions(pdf, page):
     """Centre of each '#k' label on a page, from pdftotext's word boxes."""
     out = run("pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-")

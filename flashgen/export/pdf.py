@@ -278,11 +278,12 @@ def render_sheet(deck: Deck, paper: str = "a4", fallback: Path | None = None,
     pdf.set_text_color(*GREY)
     _lines(pdf, width, 5, printable(deck.shown or deck.source, covered))  # as its cards say
     pdf.set_text_color(0, 0, 0)
-    groups: dict[str, list[Card]] = {}
+    # the note's own cards (under no heading) first: after a section they would read as its
+    groups: dict[str, list[Card]] = {"": []}
     for card in deck.cards:
         groups.setdefault(card.context[0] if card.context else "", []).append(card)
     numbered = list(enumerate((c for cards in groups.values() for c in cards), 1))
-    by_group: dict[str, list[tuple[int, Card]]] = {}
+    by_group: dict[str, list[tuple[int, Card]]] = {}  # in the order of ``groups``
     for n, card in numbered:
         by_group.setdefault(card.context[0] if card.context else "", []).append((n, card))
     for section, items in by_group.items():
