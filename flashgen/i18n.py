@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,22 +424,48 @@ _ASCII_TERM = re.compile(r"[a-z]{3,}")
 _HAN = "\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _KANA = "\u3040-\u309f\u30a0-\u30fa\u30fc-\u30ff\u31f0-\u31ff\uff66-\uff9f"
 _HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
-_CJK = re.compile(f"[{_HAN}{_KANA}{_HANGUL}]")
-_CJK_OR_NOT = re.compile(f"[{_HAN}{_KANA}{_HANGUL}]+|[^{_HAN}{_KANA}{_HANGUL}]+")
-_HAN_CHAR, _KANA_CHAR, _HANGUL_CHAR = (re.compile(f"[{chars}]") for chars in (_HAN, _KANA, _HANGUL))
 _HIRAGANA_PAIR = re.compile("[\u3040-\u309f]{2}")
+_MAY_HOLD_CJK = re.compile(rb"[\xe3-\xed]|\xe1[\x84-\x87]|\xef[\xa4-\xab\xbd\xbe]|\xf0[\xa0-\xb1]")
+"""The UTF-8 lead bytes of those letters' blocks (U+3000-U+D7FF, hangul jamo, compatibility
+ideographs, half-width kana, the supplementary ideographs): text without them holds none,
+told in C without compiling ``_Scripts``' patterns."""
+
+
+class _Scripts:
+    """Patterns of Chinese, Japanese and Korean letters, compiled on first use (``_scripts``):
+    re compiles a class of tens of thousands of letters one letter at a time, 24 ms (170 M
+    instructions) in every process that imports this module, notes in these scripts or not."""
+
+    def __init__(self) -> None:
+        self.cjk = re.compile(f"[{_HAN}{_KANA}{_HANGUL}]")
+        self.cjk_or_not = re.compile(f"[{_HAN}{_KANA}{_HANGUL}]+|[^{_HAN}{_KANA}{_HANGUL}]+")
+        self.han, self.kana, self.hangul = (re.compile(f"[{chars}]")
+                                            for chars in (_HAN, _KANA, _HANGUL))
+
+
+@lru_cache(maxsize=1)
+def _scripts() -> _Scripts:
+    return _Scripts()
+
+
+def _has_cjk(text: str) -> bool:
+    """Whether ``text`` holds a Chinese, Japanese or Korean letter."""
+    return (not text.isascii()
+            and _MAY_HOLD_CJK.search(text.encode("utf-8", "surrogatepass")) is not None
+            and _scripts().cjk.search(text) is not None)
 
 
 def _bigrams(found: list[str]) -> list[str]:
     """Words as found, with each run of Chinese, Japanese or Korean letters in them cut into
     overlapping pairs (a run of one letter stays whole)."""
     out: list[str] = []
+    scripts = _scripts()
     for word in found:
-        if _CJK.search(word) is None:
+        if scripts.cjk.search(word) is None:
             out.append(word)
             continue
-        for run in _CJK_OR_NOT.findall(word):
-            if _CJK.match(run) is None:
+        for run in scripts.cjk_or_not.findall(word):
+            if scripts.cjk.match(run) is None:
                 if run := run.strip("-'"):
                     out.append(run)
             elif len(run) == 1:
@@ -455,7 +482,7 @@ def words(text: str) -> list[str]:
     if low.isascii():
         return _ASCII_WORD.findall(low)
     found = _WORD.findall(low)
-    return found if _CJK.search(low) is None else _bigrams(found)
+    return _bigrams(found) if _has_cjk(low) else found
 
 
 def terms(text: str, stop: frozenset[str]) -> frozenset[str]:
@@ -466,11 +493,12 @@ def terms(text: str, stop: frozenset[str]) -> frozenset[str]:
     low = text.lower()
     if low.isascii():
         found = _ASCII_TERM.findall(low)
-    elif _CJK.search(low) is None:
+    elif not _has_cjk(low):
         found = _TERM.findall(low)
     else:
+        cjk = _scripts().cjk
         found = [w for w in _bigrams(_LETTERS.findall(low)) if (
-            len(w) >= 3 if _CJK.match(w) is None else _HIRAGANA_PAIR.fullmatch(w) is None)]
+            len(w) >= 3 if cjk.match(w) is None else _HIRAGANA_PAIR.fullmatch(w) is None)]
     return frozenset([w[:4] for w in found if w not in stop])
 
 
@@ -479,9 +507,10 @@ def has_word(text: str, vocabulary: frozenset[str]) -> bool:
     or any of the vocabulary's words in those scripts."""
     if any(w in vocabulary for w in words(text)):
         return True
-    if text.isascii() or _CJK.search(text) is None:
+    if not _has_cjk(text):
         return False
-    return any(len(v) > 2 and _CJK.match(v) is not None and v in text for v in vocabulary)
+    cjk = _scripts().cjk
+    return any(len(v) > 2 and cjk.match(v) is not None and v in text for v in vocabulary)
 
 
 def get(code: str) -> Language:
@@ -507,13 +536,13 @@ _STOPWORD_LANGUAGES = _stopword_languages()
 
 def cjk_letters(text: str) -> int:
     """How many Chinese, Japanese and Korean letters ``text`` holds."""
-    return 0 if text.isascii() else len(_CJK.findall(text))
+    return len(_scripts().cjk.findall(text)) if _has_cjk(text) else 0
 
 
 def detect(text: str) -> str:
     """Guess the language code of ``text``: Chinese, Japanese or Korean by their letters,
     other languages by their stopwords' share; "en" when unsure."""
-    if not text.isascii() and _CJK.search(text) is not None:
+    if _has_cjk(text):
         cjk = _cjk_language(text)
         if cjk is not None:
             return cjk
@@ -532,8 +561,9 @@ def _cjk_language(text: str) -> str | None:
     """"ko", "ja" or "zh" when most of ``text`` is written in their letters (two letters weigh
     as a word of other scripts: a note in English or German that teaches a few Japanese words
     stays so); Japanese mixes kana into its Chinese characters, Korean writes hangul."""
-    han, kana, hangul = (len(p.findall(text)) for p in (_HAN_CHAR, _KANA_CHAR, _HANGUL_CHAR))
-    others = len(_WORD.findall(_CJK.sub(" ", text)))
+    scripts = _scripts()
+    han, kana, hangul = (len(p.findall(text)) for p in (scripts.han, scripts.kana, scripts.hangul))
+    others = len(_WORD.findall(scripts.cjk.sub(" ", text)))
     if han + kana + hangul < max(2 * others, 1):
         return None
     if hangul >= han + kana:

@@ -14,10 +14,10 @@ MIN_CHARS, MAX_CHARS, MAX_WORDS = 12, 200, 40
 DUPLICATE_SCORE = 85.0
 
 def _labels(kind: str) -> str:
-    """The labels of questions or answers (of two letters or more) in every language, as a
-    regex alternation, longest first."""
+    """The labels of questions or answers in every language (of two letters or more, or in
+    another script than Latin: 问, в), as a regex alternation, longest first."""
     found = {label for lang in i18n.LANGUAGES.values() for label in getattr(lang, kind)
-             if len(label) > 1 or label == "q" or i18n.cjk_letters(label)}
+             if len(label) > 1 or label == "q" or not label.isascii()}
     return "|".join(map(re.escape, sorted(found, key=len, reverse=True)))
 
 
