@@ -82,9 +82,9 @@ def _points(points: tuple[Point, ...], out: list[str]) -> None:
 
 
 def follow(before: bytes, deck: Deck) -> tuple[Deck, bytes]:
-    """``deck`` with each card that continues a card of ``before`` (the record of the note's
-    last build, ``b""`` for none; JSON, as bytes: a vault's records are held in memory) given that card's GUID (the others keep their own); and the
-    record of this build, for the next."""
+    """``deck`` with each card that continues a card of ``before`` given that card's GUID (the
+    others keep their own), and the record of this build, for the next. A record is JSON, as
+    bytes (a vault's are held in memory): ``b""`` for none."""
     cards = deck.cards
     carried: list[str] = [""] * len(cards)  # "" for a card's own GUID
     old_deck, old = _decode(before)
