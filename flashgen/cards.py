@@ -176,7 +176,10 @@ class Note:
 
 def _is_link_list(block: ListBlock) -> bool:
     """Half its items or more hold a link to an address, or are links to notes alone (``-
-    [[Meiosis]]``): a reading list, not study points."""
+    [[Meiosis]]``): a reading list, not study points; or it is a to-do list (``- [ ] read
+    chapter 2``)."""
+    if block.todo:
+        return True
     linked = sum(1 for it in block.items if _linked(it.text))
     return linked * 2 >= len(block.items)
 

@@ -190,6 +190,8 @@ class ListBlock:
     """True for a numbered list."""
     ref: SourceRef
     """Where the list starts."""
+    todo: bool = False
+    """Every item is a task with its box (``- [ ] practise the graphs``): a to-do list."""
 
 
 @value

@@ -933,11 +933,17 @@ class _Builder:
 
     def list_block(self, node: _Node) -> ListBlock:
         items = []
+        boxes = 0
         for child in node.children:
             text, lists, card = self.item(child)
             items.append(ListItem(text, lists, self.ref(child), card=card) if card else
                          ListItem(text, lists, self.ref(child)))
-        return ListBlock(tuple(items), node.type == "ordered_list", self.ref(node))
+            first = child.children[0] if child.children else None
+            if (first is not None and first.type == "paragraph" and first.children
+                    and _TASK.match(first.children[0].token.content) is not None):
+                boxes += 1
+        todo = bool(items) and boxes == len(items)
+        return ListBlock(tuple(items), node.type == "ordered_list", self.ref(node), todo)
 
     def item(self, node: _Node, cards: bool = True) -> tuple[Inline, tuple[ListBlock, ...], int]:
         """A list item's (or a definition's) text, its paragraphs joined, and its lists; and

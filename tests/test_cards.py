@@ -408,6 +408,19 @@ def test_equations_are_not_terms():
     assert [c.prompt for c in _cards(text, "term")] == ["Speed", "Power"]
 
 
+def test_a_to_do_list_makes_no_cards():
+    """``- [ ] Practise the graphs`` made a section card "3 points" of the writer's tasks. A
+    list whose points all have a task's box is a to-do list, as a list of links is a reading
+    list; a list where only some points have one is studied."""
+    text = ("# Economics\n\n## Before the exam\n\n- [x] Read chapter 1\n"
+            "- [ ] Practise the **graphs**\n- [ ] Review the key terms\n\n"
+            "## Demand\n\n- [x] Demand falls as the price rises\n- Supply rises with it\n")
+    cards = derive(parse(text, "n.md"))
+    assert [(c.kind, plain(c.front[0].text)) for c in cards] == [
+        ("section", "Economics › Demand")]
+    assert back_text(cards[0]) == "• Demand falls as the price rises\n• Supply rises with it"
+
+
 def test_a_phrasebook_asks_each_phrase():
     """A list of phrases and their translations, a sentence each, gave no card but the
     section's, and asked ``¿Qué quieres comer? — What do you want to eat?`` as one question
