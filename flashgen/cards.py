@@ -434,7 +434,7 @@ def _in_formula(text: Inline, at: int) -> bool:
         if s.style == "image":
             continue  # no letters in plain()
         if at < len(s.text):
-            return s.style in ("math", "display_math", "code")
+            return s.style in ("math", "display_math", "code", "pre")
         at -= len(s.text)
     return False
 

@@ -75,7 +75,8 @@ class Span:
     text: str
     """The text, Markdown markers removed."""
     style: str = ""
-    """"" plain, "strong", "em", "code", "link", "image", "math" or "display_math" (TeX), or
+    """"" plain, "strong", "em", "code", "pre" (a code block, its lines kept), "link", "image",
+    "math" or "display_math" (TeX), or
     "cloze" (a hidden phrase)."""
     href: str = ""
     """Link target or image source, for "link" and "image"; the hint of an Anki cloze the

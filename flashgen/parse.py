@@ -291,6 +291,9 @@ _CALLOUT = re.compile(r"\[!\w[\w-]*\][+-]?[ \t]*")
 _DETAILS = re.compile(r"\s*<details\b[^>]*>\s*<summary\b[^>]*>(.*?)</summary>(.*)",
                       re.DOTALL | re.IGNORECASE)
 """HTML's disclosure, which notes use to hide an answer: its summary, and what follows."""
+_NOT_CODE = frozenset(["mermaid", "dataview", "dataviewjs", "query", "tasks", "math",
+                       "plantuml", "dot", "graphviz", "chart", "tikz", "abc"])
+"""Fenced blocks that a note app draws or runs: a diagram, a query, a chart."""
 _TASK = re.compile(r"\[[ xX]\][ \t]+")
 """A task list item's box."""
 
@@ -902,7 +905,14 @@ class _Builder:
                 callout = self.callout(child) if i == 0 else None
                 out.extend(callout if callout is not None else self.blocks(child))
             return out
-        # hr, code blocks, fences and headings inside containers carry no cards
+        if kind in ("fence", "code_block") and top:
+            # a code block is an answer as a programming note writes one (a question, then
+            # the command); diagrams and queries are drawn by the writer's app, not read
+            info = node.token.info.split()
+            code = node.token.content.rstrip("\n")
+            if code.strip() and not (info and info[0].lower() in _NOT_CODE):
+                return [Paragraph((Span(code, "pre"),), self.ref(node))]
+        # hr, code blocks in quotes and lists, and headings inside containers carry no cards
         return []
 
     def callout(self, node: _Node) -> list[Block] | None:

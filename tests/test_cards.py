@@ -408,6 +408,24 @@ def test_equations_are_not_terms():
     assert [c.prompt for c in _cards(text, "term")] == ["Speed", "Power"]
 
 
+def test_a_code_block_answers_the_question_before_it():
+    """A question in bold, then its answer as a code block (as programming notes write
+    them): the block was dropped, so the question took a passage of another section as its
+    answer, or made no card. The block is now the answer, its lines kept; a diagram's block
+    (mermaid) is not read."""
+    text = ("# Git\n\n## Commands\n\n**How do you undo the last commit?**\n\n"
+            "```bash\ngit reset --soft HEAD~1\n# keeps <changes> & the index\n```\n\n"
+            "**How do you see the history as a graph?**\n\n```\ngit log --graph\n```\n\n"
+            "```mermaid\ngraph TD; A-->B\n```\n\n## Terms\n\n- Branch: a pointer to a commit\n"
+            "- Tag: a fixed name for a commit\n")
+    asked = {c.prompt: c for c in _cards(text, "question")}
+    undo = asked["How do you undo the last commit?"]
+    assert body_html(undo.back) == ("<div><pre><code>git reset --soft HEAD~1\n# keeps "
+                                    "&lt;changes&gt; &amp; the index</code></pre></div>")
+    assert back_text(asked["How do you see the history as a graph?"]) == "git log --graph"
+    assert "graph TD" not in "".join(back_text(c) for c in derive(parse(text, "n.md")))
+
+
 def test_a_to_do_list_makes_no_cards():
     """``- [ ] Practise the graphs`` made a section card "3 points" of the writer's tasks. A
     list whose points all have a task's box is a to-do list, as a list of links is a reading

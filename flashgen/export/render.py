@@ -39,6 +39,8 @@ def inline_html(text: Inline, cloze_start: int = 1) -> str:
             out.append(f"<i>{t}</i>")
         elif s.style == "code":
             out.append(f"<code>{t}</code>")
+        elif s.style == "pre":  # a code block, its lines kept
+            out.append(f"<pre><code>{t}</code></pre>")
         elif s.style == "math":  # typeset by Anki's MathJax
             out.append(f"\\({t}\\)")
         elif s.style == "display_math":
