@@ -838,6 +838,12 @@ def _answers(text: Inline, note: Note) -> bool:
 _ASKED_THEN_ANSWERED = re.compile(r"[?？][ \t]*(?:[-–—:→=]+)[ \t]*(?=\S)")
 
 
+def _pictures_only(text: Inline) -> bool:
+    """Whether ``text`` shows pictures and no words."""
+    return (any(s.style == "image" for s in text)
+            and not any(s.text.strip() for s in text if s.style != "image"))
+
+
 def _split_inline_answer(item: ListItem) -> tuple[Inline, Inline]:
     """``What is X? It is Y`` -> ("What is X?", "It is Y"), their styles kept. A question mark
     that a dash or colon follows ends the question even when the answer asks too (a
@@ -920,6 +926,10 @@ def question_cards(note: Note) -> Iterator[Card]:
                 q, a = pair
             elif _is_question(text) or (quiz and "?" in text):
                 q, a = _split_inline_answer(item)
+                if item.children and _pictures_only(a):
+                    # the points under it answer it: a picture after it is the question's
+                    # (it was lost: neither side showed it)
+                    q, a = item.text, ()
             elif quiz:
                 q, a = item.text, ()
             else:

@@ -426,6 +426,18 @@ def test_a_code_block_answers_the_question_before_it():
     assert "graph TD" not in "".join(back_text(c) for c in derive(parse(text, "n.md")))
 
 
+def test_a_picture_in_a_question_answered_by_its_points_stays_on_its_front():
+    """``- What is shown here? ![heart](heart.png)`` with the answer in the points under it
+    showed the picture on neither side: split off as the answer, which its points replace."""
+    text = ("# Heart\n\n## Identify\n\n- What is shown here? ![heart](heart.png)\n"
+            "  - The four chambers\n- Which valve is this? ![](valve.png)\n")
+    shown, bare = _cards(text, "question")
+    assert [s.style for s in shown.front[0].text] == ["", "image"]
+    assert back_text(shown) == "• The four chambers"
+    # without points under it, the picture is the answer, as before
+    assert [s.style for s in bare.back[0].text] == ["image"]
+
+
 def test_a_to_do_list_makes_no_cards():
     """``- [ ] Practise the graphs`` made a section card "3 points" of the writer's tasks. A
     list whose points all have a task's box is a to-do list, as a list of links is a reading
