@@ -145,6 +145,13 @@ class Note:
         """``glossary(block, self)``."""
         return self._once("glossary", block, lambda: glossary(block, self))
 
+    def run_in(self, paragraph: Paragraph) -> tuple[Inline, Inline] | None:
+        """``run_in(paragraph.text, self)``, unless the paragraph is a question's (asked both
+        by the term rule, which makes its card, and by the cloze rule, which leaves its title
+        to it)."""
+        return self._once("run_in", paragraph, lambda: None if _qa_pair(paragraph.text, self)
+                          is not None else run_in(paragraph.text, self))
+
     def rows(self, table: Table) -> _Rows:
         """``_Rows.of(table)``."""
         return self._once("rows", table, lambda: _Rows.of(table))
@@ -564,12 +571,10 @@ def glossary(block: ListBlock, note: Note) -> list[tuple[ListItem, Inline, Inlin
 _RUN_IN_END = (".", ":", "：", "。")
 
 
-def run_in(text: Inline, note: Note) -> tuple[Inline, Inline] | None:
-    """``(title, statement)`` of a paragraph that opens with a title in bold ended by a full
-    stop or a colon, as textbooks set theorems and laws (``**Theorem (Euclid).** There are
-    infinitely many primes.``, ``**Newton's first law:** ...``); None when no such title
-    opens it, or when the title is a label (``**Note.**``, ``**Definition.**``: a label with
-    a name in brackets, ``**Theorem (Euclid)**``, names what follows)."""
+def _bold_title(text: Inline) -> tuple[str, Inline] | None:
+    """``(title, the rest)`` of a paragraph that opens with words in bold ended by a full stop
+    or a colon, inside the bold or right after it (``**Theorem (Euclid).** There are ...``,
+    ``**Definition**. A *prime* is ...``); else None."""
     if len(text) < 2 or text[0].style != "strong":
         return None
     title = text[0].text.strip()
@@ -584,6 +589,19 @@ def run_in(text: Inline, note: Note) -> tuple[Inline, Inline] | None:
     rest = _strip_colon(rest)
     if rest and not rest[0].style:
         rest = ((Span(rest[0].text.lstrip()),) if rest[0].text.strip() else ()) + rest[1:]
+    return title, rest
+
+
+def run_in(text: Inline, note: Note) -> tuple[Inline, Inline] | None:
+    """``(title, statement)`` of a paragraph that opens with a title in bold (``_bold_title``),
+    as textbooks set theorems and laws (``**Theorem (Euclid).** There are infinitely many
+    primes.``, ``**Newton's first law:** ...``); None when no such title opens it, or when the
+    title is a label (``**Note.**``, ``**Definition.**``: a label with a name in brackets,
+    ``**Theorem (Euclid)**``, names what follows) or a question's or an answer's."""
+    found = _bold_title(text)
+    if found is None:
+        return None
+    title, rest = found
     if (not title or len(title) > MAX_TERM_CHARS or len(title.split()) > MAX_TERM_WORDS
             or _is_question(title) or not has_content(rest)
             or ("(" not in title and title.casefold() in note.labels)
@@ -598,7 +616,7 @@ def term_cards(note: Note) -> Iterator[Card]:
     paragraph as its title in bold (``run_in``)."""
     for path, b in note.study_blocks():
         if isinstance(b, Paragraph):
-            found = run_in(b.text, note) if _qa_pair(b.text, note) is None else None
+            found = note.run_in(b)
             if found is not None:
                 title, statement = found
                 reverse = ((Text(statement),), (Text(title),)) if note.reverse else None
@@ -1156,9 +1174,8 @@ def _defined(text: Inline, note: Note) -> Inline:
     """A definition set off by its label (``**Definition.** A *prime* is ...``) with the
     terms it defines, in italics as textbooks set them, made bold: hidden as bold phrases
     are. Other text as it is (italics elsewhere are emphasis, titles, foreign words)."""
-    if (len(text) < 2 or text[0].style != "strong"
-            or text[0].text.strip().rstrip("".join(_RUN_IN_END)).strip().casefold()
-            not in note.definition_labels):
+    found = _bold_title(text)
+    if found is None or found[0].casefold() not in note.definition_labels:
         return text
     return tuple(Span(s.text, "strong", s.href, s.line, s.cloze) if s.style == "em" else s
                  for s in text)
@@ -1199,7 +1216,7 @@ def cloze_cards(note: Note) -> Iterator[Card]:
             # Obsidian callout's), hidden in no sentence: the section's title makes none
             if _qa_pair(b.text, note) is None:
                 # a theorem's or a law's title is its own card's (run_in): not hidden
-                text = _unbold(b.text, 1) if run_in(b.text, note) else _defined(b.text, note)
+                text = _unbold(b.text, 1) if note.run_in(b) else _defined(b.text, note)
                 yield from from_inline(text, "", path, b.ref)
         elif isinstance(b, ListBlock) and not _is_link_list(b):
             # a glossary's term is its own card's, asked both ways with --reverse: not hidden

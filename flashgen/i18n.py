@@ -532,6 +532,8 @@ def _stopword_languages() -> dict[str, list[str]]:
 
 
 _STOPWORD_LANGUAGES = _stopword_languages()
+ALL_STOPWORDS = frozenset(_STOPWORD_LANGUAGES)
+"""The stopwords of every language."""
 
 
 def cjk_letters(text: str) -> int:

@@ -87,18 +87,21 @@ def follow(before: bytes, deck: Deck) -> tuple[Deck, bytes]:
     bytes (a vault's are held in memory): ``b""`` for none."""
     cards = deck.cards
     carried: list[str] = [""] * len(cards)  # "" for a card's own GUID
+    keys = [answer_key(c) for c in cards]
     old_deck, old = _decode(before)
     if old:
-        _match(deck, old_deck, old, carried)
+        _match(deck, keys, old_deck, old, carried)
     if any(carried):
         deck = replace(deck, cards=tuple(replace(c, guid=g) if g else c
                                          for c, g in zip(cards, carried, strict=True)))
-    record = [[g, c.kind, c.prompt, answer_key(c)] for c, g in zip(cards, carried, strict=True)]
+    record = [[g, c.kind, c.prompt, key] for c, g, key in zip(cards, carried, keys, strict=True)]
     return deck, orjson.dumps([deck.name, record])
 
 
-def _match(deck: Deck, old_deck: str, old: list[Record], carried: list[str]) -> None:
-    """Fill ``carried`` with the GUIDs that cards of ``deck`` take from ``old``."""
+def _match(deck: Deck, keys: list[str], old_deck: str, old: list[Record],
+           carried: list[str]) -> None:
+    """Fill ``carried`` with the GUIDs that cards of ``deck`` (their answers' ``keys``) take
+    from ``old``."""
     from flashgen.export.ids import guid_for
 
     cards = deck.cards
@@ -122,8 +125,7 @@ def _match(deck: Deck, old_deck: str, old: list[Record], carried: list[str]) -> 
         answers = {(kind, key) for _, kind, _, key in gone}
         pairs = []
         for i in unmatched:
-            c = cards[i]
-            key = answer_key(c)
+            c, key = cards[i], keys[i]
             if (c.kind, key) not in answers:
                 continue
             for guid, kind, prompt, old_key in gone:
@@ -147,7 +149,7 @@ def _match(deck: Deck, old_deck: str, old: list[Record], carried: list[str]) -> 
         come: dict[tuple[str, str], list[int]] = {}
         for i in unmatched:
             if not carried[i] and cards[i].kind in _HEADED:
-                come.setdefault((cards[i].kind, answer_key(cards[i])), []).append(i)
+                come.setdefault((cards[i].kind, keys[i]), []).append(i)
         for pair, found in come.items():
             if len(found) == 1 and len(left.get(pair, ())) == 1:
                 carried[found[0]] = left[pair][0]

@@ -151,8 +151,8 @@ class Manifest:
         keys = [k for k in dict.fromkeys([*self.entries, *old, *self._ids_fresh])
                 if k not in gone and (k in self.entries or k in self._ids_fresh
                                       or Path(k).is_file())]
-        return b"".join([b"%s\t%s\n" % (_dumps(k), self._ids_fresh.get(k) or old[k])
-                         for k in keys if self._ids_fresh.get(k) or old.get(k)])
+        return b"".join([b"%s\t%s\n" % (_dumps(k), record) for k in keys
+                         if (record := self._ids_fresh.get(k) or old.get(k))])
 
     def _identities(self) -> dict[str, bytes]:
         if self._ids_old is None:

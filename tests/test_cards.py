@@ -364,6 +364,10 @@ def test_theorems_laws_and_definitions_set_off_in_bold():
                   "bilangan yang hanya habis dibagi 1 dan dirinya sendiri.\n")
     assert [(c.kind, c.prompt) for c in derive(parse(indonesian, "n.md"))] == [
         ("cloze", "[…] adalah bilangan yang hanya habis dibagi 1 dan dirinya sendiri.")]
+    # the full stop may follow the bold, as it may after a theorem's title
+    outside = text.replace("**Definition.**", "**Definition**.")
+    assert [c.prompt for c in derive(parse(outside, "n.md")) if c.kind == "cloze"] == [
+        "A […] is a natural number greater than 1 whose only divisors are 1 and itself."]
 
 
 def test_points_that_title_points_under_a_heading_are_its_sections():

@@ -137,11 +137,8 @@ def answers_agree(expected: str, raw: str) -> bool:
 _ANSWER_LABEL = re.compile(rf"^\s*(?:{_labels('answer_labels')})\s*[:：]\s*", re.IGNORECASE)
 
 
-_STOP = frozenset().union(*(lang.stopwords for lang in i18n.LANGUAGES.values()))
-
-
 def _stems(text: str) -> frozenset[str]:
-    return i18n.terms(text, _STOP)
+    return i18n.terms(text, i18n.ALL_STOPWORDS)
 
 
 def _wrong_language(question: str, lang: str) -> bool:
