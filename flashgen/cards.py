@@ -181,9 +181,9 @@ class Note:
                     tags=self.doc.tags, **kw)  # type: ignore[arg-type]
 
 
-def _is_link_list(block: ListBlock) -> bool:
-    """Half its items or more hold a link to an address, or are links to notes alone (``-
-    [[Meiosis]]``): a reading list, not study points; or it is a to-do list (``- [ ] read
+def _not_studied(block: ListBlock) -> bool:
+    """A list of no study points: a reading list (half its items or more hold a link to an
+    address, or are links to notes alone, ``- [[Meiosis]]``), or a to-do list (``- [ ] read
     chapter 2``)."""
     if block.todo:
         return True
@@ -277,7 +277,7 @@ def _section_cards(note: Note) -> Iterator[Card]:
         parts: list[Text | Points] = []
         count = 0
         for b in blocks:
-            if isinstance(b, ListBlock) and not (_is_link_list(b) or _is_question_list(b)):
+            if isinstance(b, ListBlock) and not (_not_studied(b) or _is_question_list(b)):
                 pts = tuple(_to_point(it) for it in b.items
                             if (has_content(it.text) or it.children) and not note.asks(it))
                 if not pts:
@@ -555,7 +555,7 @@ def glossary(block: ListBlock, note: Note) -> list[tuple[ListItem, Inline, Inlin
         if not it.term and note.asks(it):
             continue
         terms.append((it, *split))
-    if not (len(terms) >= 2 or (terms and terms[0][0].term)) or _is_link_list(block):
+    if not (len(terms) >= 2 or (terms and terms[0][0].term)) or _not_studied(block):
         return None  # most lists are no glossary: known at their first point, before this
     if timeline(block) is not None:
         # dated events ("14 July 1789 - ..."): the date rule's; named ones ("Berlin Blockade
@@ -933,7 +933,7 @@ def question_cards(note: Note) -> Iterator[Card]:
                 if _is_question(r.key):
                     yield from emit(row[0], _row_back(r.asked) if r.asked else (), path, ref)
             continue
-        if not isinstance(b, ListBlock) or _is_link_list(b):
+        if not isinstance(b, ListBlock) or _not_studied(b):
             continue
         for item in b.items:
             if item.card:
@@ -1013,7 +1013,7 @@ class _PassageIndex:
                 text = plain(b.text)
                 if not _is_question(text):
                     add(partial(Point, b.text), path, text)
-            elif isinstance(b, ListBlock) and not _is_link_list(b):
+            elif isinstance(b, ListBlock) and not _not_studied(b):
                 add_items(b.items, path)
             elif isinstance(b, Table):
                 for row in b.rows:
@@ -1218,7 +1218,7 @@ def cloze_cards(note: Note) -> Iterator[Card]:
                 # a theorem's or a law's title is its own card's (run_in): not hidden
                 text = _unbold(b.text, 1) if note.run_in(b) else _defined(b.text, note)
                 yield from from_inline(text, "", path, b.ref)
-        elif isinstance(b, ListBlock) and not _is_link_list(b):
+        elif isinstance(b, ListBlock) and not _not_studied(b):
             # a glossary's term is its own card's, asked both ways with --reverse: not hidden
             terms = {id(it): len(plain(term)) for it, term, _ in note.glossary(b) or ()}
             yield from from_items(b.items, title, path, terms)
