@@ -204,7 +204,7 @@ def _linked(text: Inline) -> bool:
 
 
 def _is_question(text: str) -> bool:
-    return text.rstrip(" \t*_)»\"'”").endswith(("?", "？", "؟"))
+    return text.rstrip(" \t*_)»\"'”").endswith(i18n.QUESTION_MARKS)
 
 
 def _is_question_list(block: ListBlock) -> bool:
@@ -396,7 +396,7 @@ def _names(cell: str, word: str) -> bool:
     low = cell.lower()
     at = low.find(word)
     while at != -1:
-        if at == 0 or not low[at - 1].isalpha() or not word.isascii() and i18n.cjk_letters(word):
+        if at == 0 or not i18n.in_word(low[at - 1]) or not word.isascii() and i18n.cjk_letters(word):
             return True
         at = low.find(word, at + 1)
     return False
@@ -429,7 +429,7 @@ _TERM_SEPARATOR = re.compile(r":[ \t]+|：[ \t]*|[ \t]+(?:--?|[–—=→]|->|=>
 """Between a term and its definition: ``term: definition``, ``term - definition`` (or an
 en or em dash, ``=``, an arrow), as vocabularies and glossaries are written; Chinese and
 Japanese write a full-width colon, without a space (``叶绿素：绿色色素``)."""
-_SENTENCE_MARK = re.compile(r"[.!?;。？！]")
+_SENTENCE_MARK = re.compile(r"[.!?;。？！؟।۔]")
 MAX_TERM_WORDS = 6
 MAX_TERM_CHARS = 60
 
@@ -853,7 +853,7 @@ def _answers(text: Inline, note: Note) -> bool:
     return bool(shown) and not _is_question(words) and _qa_pair(text, note) is None
 
 
-_ASKED_THEN_ANSWERED = re.compile(r"[?？][ \t]*(?:[-–—:→=]+)[ \t]*(?=\S)")
+_ASKED_THEN_ANSWERED = re.compile(r"[?？؟][ \t]*(?:[-–—:→=]+)[ \t]*(?=\S)")
 
 
 def _pictures_only(text: Inline) -> bool:
@@ -868,7 +868,7 @@ def _split_inline_answer(item: ListItem) -> tuple[Inline, Inline]:
     phrasebook's ``¿Qué quieres? — What do you want?``)."""
     text = plain(item.text)
     found = _ASKED_THEN_ANSWERED.search(text)
-    mark = found.start() if found else max(text.rfind("?"), text.rfind("？"))
+    mark = found.start() if found else max(text.rfind(m) for m in i18n.QUESTION_MARKS)
     lead = _ANSWER_SPLIT.match(text[mark + 1:])  # a dash or colon before the answer
     return cut(item.text, 0, mark + 1), cut(item.text, mark + 1 + (lead.end() if lead else 0))
 
@@ -942,7 +942,7 @@ def question_cards(note: Note) -> Iterator[Card]:
             pair = _qa_pair(item.text, note)
             if pair is not None:
                 q, a = pair
-            elif _is_question(text) or (quiz and "?" in text):
+            elif _is_question(text) or (quiz and any(m in text for m in i18n.QUESTION_MARKS)):
                 q, a = _split_inline_answer(item)
                 if item.children and _pictures_only(a):
                     # the points under it answer it: a picture after it is the question's

@@ -11,6 +11,7 @@ keywords are written as such pairs, or as whole words that a heading holds.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -409,8 +410,122 @@ KO = Language(
     answer_labels=("답", "정답", "a"),
 )
 
+AR = Language(
+    code="ar",
+    definition_labels=_labels("تعريف|التعريف"),
+    labels=_labels("ملاحظة|مثال|أمثلة|تعريف|التعريف|نظرية|مبرهنة|برهان|البرهان|تنبيه|مهم|ملخص|الخلاصة|تذكر|تمرين|حل|الحل|قاعدة|فكرة"),
+    answer_key="مفتاح الإجابات",
+    generated="مولَّد آليًا",
+    when_hint="متى؟",
+    list_prompt="اذكر نقاط: {topic} ({n})",
+    section_hint="عدد النقاط: {n}",
+    section_hint_one="نقطة واحدة",
+    section_hint_ordered="عدد النقاط: {n}، بالترتيب",
+    table_prompt="{key} ({key_header}): ما {columns}؟",
+    table_reverse="أي {key_header}: {values}؟",
+    mcq_prompt="أي {key_header} يطابق: {values}؟",
+    passages_hint="من هذه الملاحظات:",
+    and_word="و",
+    comma="، ",
+    stopwords=_words(
+        "في من على إلى عن مع هذا هذه ذلك تلك التي الذي الذين هو هي هم نحن أنت أن إن كان كانت"
+        " يكون لا ما ماذا لماذا كيف متى أين هل كل بعض قد لم لن ثم أو بين عند حتى إذا لكن أيضا"
+        " أيضًا غير بعد قبل فيها فيه منها منه به بها له لها عليه عليها هناك ذلك مثل أي وهو وهي"
+    ),
+    resource_words=_words("مصادر المصادر مراجع المراجع روابط الروابط قراءات مقترحة إضافية"
+                          " للاستزادة"),
+    quiz_words=_words("أسئلة الأسئلة اسئلة الاسئلة اختبار الاختبار اختبر تمارين التمارين تمرين"
+                      " مراجعة المراجعة تدريبات التدريبات تقويم التقويم"),
+    question_labels=("س", "سؤال", "السؤال", "q"),
+    answer_labels=("ج", "جواب", "الجواب", "الإجابة", "إجابة", "a"),
+)
+
+HE = Language(
+    code="he",
+    definition_labels=_labels("הגדרה"),
+    labels=_labels("הערה|דוגמה|דוגמא|הגדרה|משפט|למה|הוכחה|חשוב|סיכום|זכרו|תרגיל|פתרון|כלל|טיפ|שימו לב"),
+    answer_key="תשובות",
+    generated="נוצר אוטומטית",
+    when_hint="מתי?",
+    list_prompt="מנו את {n} הנקודות של: {topic}",
+    section_hint="{n} נקודות",
+    section_hint_one="נקודה אחת",
+    section_hint_ordered="{n} נקודות, לפי הסדר",
+    table_prompt="{key} ({key_header}): מה {columns}?",
+    table_reverse="איזה {key_header}: {values}?",
+    mcq_prompt="איזה {key_header} מתאים: {values}?",
+    passages_hint="מתוך הסיכום:",
+    and_word="וגם",
+    stopwords=_words(
+        "של את על עם זה זו זאת הוא היא הם הן אני אתה אנחנו לא כן גם או אם כי מה מי איך למה"
+        " מתי איפה יש אין כל כמו אבל רק עוד בין אל הזה הזאת היה היו להיות אשר כדי לפי אחרי"
+        " לפני בו בה להם שלו שלה"
+    ),
+    resource_words=_words("מקורות מקור קישורים קריאה ביבליוגרפיה הפניות לקריאה"),
+    quiz_words=_words("שאלות חזרה תרגול תרגילים מבחן בוחן שאלות-חזרה"),
+    question_labels=("ש", "שאלה", "q"),
+    answer_labels=("ת", "תשובה", "a"),
+)
+
+FA = Language(
+    code="fa",
+    definition_labels=_labels("تعریف"),
+    labels=_labels("نکته|مثال|تعریف|قضیه|اثبات|توجه|مهم|خلاصه|تمرین|حل|قاعده|یادآوری"),
+    answer_key="پاسخنامه",
+    generated="تولید خودکار",
+    when_hint="چه زمانی؟",
+    list_prompt="نکته‌های {topic} را نام ببرید ({n})",
+    section_hint="{n} نکته",
+    section_hint_one="یک نکته",
+    section_hint_ordered="{n} نکته، به ترتیب",
+    table_prompt="{key} ({key_header}): {columns} چیست؟",
+    table_reverse="کدام {key_header}: {values}؟",
+    mcq_prompt="کدام {key_header} با این می‌خواند: {values}؟",
+    passages_hint="از این یادداشت:",
+    and_word="و",
+    comma="، ",
+    stopwords=_words(
+        "در به از که این آن را با برای است بود هم یا تا بر های شود کرد کند نیز اما اگر چه چرا"
+        " چگونه کجا کدام هر همه یک دو بین پس می نمی هست نیست شده باشد خود ما شما آنها او"
+    ),
+    resource_words=_words("منابع منبع مراجع پیوندها مطالعه بیشتر"),
+    quiz_words=_words("پرسش سؤالات سوالات سؤال سوال آزمون تمرین مرور خودآزمایی"),
+    question_labels=("س", "سؤال", "سوال", "پرسش", "q"),
+    answer_labels=("ج", "جواب", "پاسخ", "a"),
+)
+
+HI = Language(
+    code="hi",
+    definition_labels=_labels("परिभाषा"),
+    labels=_labels("नोट|टिप्पणी|उदाहरण|परिभाषा|प्रमेय|प्रमाण|महत्वपूर्ण|सारांश|याद रखें|अभ्यास|हल|नियम|ध्यान दें"),
+    answer_key="उत्तर कुंजी",
+    generated="स्वचालित",
+    when_hint="कब?",
+    list_prompt="{topic} के {n} बिंदु बताइए",
+    section_hint="{n} बिंदु",
+    section_hint_one="1 बिंदु",
+    section_hint_ordered="{n} बिंदु, क्रम से",
+    table_prompt="{key} ({key_header}): {columns} क्या है?",
+    table_reverse="कौन-सा {key_header}: {values}?",
+    mcq_prompt="कौन-सा {key_header} मेल खाता है: {values}?",
+    passages_hint="इस नोट से:",
+    and_word="और",
+    stopwords=_words(
+        "का की के है हैं में से को पर और एक यह वह इस उस जो कि भी था थी थे हो होता होती होते"
+        " ने लिए तक या नहीं क्या क्यों कैसे कब कहाँ कौन सभी कुछ इसे उसे इन उन जब तो द्वारा"
+        " करता करती करते किया गया"
+    ),
+    resource_words=_words("संसाधन स्रोत संदर्भ लिंक पठन सामग्री"),
+    quiz_words=_words("प्रश्न प्रश्नोत्तरी अभ्यास परीक्षा सवाल पुनरावृत्ति प्रश्नावली"),
+    question_labels=("प्र", "प्रश्न", "q"),
+    answer_labels=("उ", "उत्तर", "a"),
+)
+
 LANGUAGES: dict[str, Language] = {lang.code: lang for lang in (EN, ID, DE, ES, FR, PT, IT, NL,
-                                                               RU, ZH, JA, KO)}
+                                                               RU, ZH, JA, KO, AR, HE, FA, HI)}
+
+QUESTION_MARKS = ("?", "？", "؟")
+"""What ends a question: the Latin, full-width (Chinese, Japanese) and Arabic marks."""
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 _ASCII_WORD = re.compile(r"[a-z]+(?:[-'][a-z]+)*")
@@ -420,6 +535,62 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _TERM = re.compile(r"[^\W\d_]{3,}")
 _ASCII_TERM = re.compile(r"[a-z]{3,}")
 """``_TERM`` for lower-cased ASCII text: the same matches (a property test compares them)."""
+
+_MARK_BLOCKS = ((0x0300, 0x0370), (0x0483, 0x048A), (0x0591, 0x2000), (0x20C0, 0x2100),
+                (0x2CC0, 0x2E00), (0x3000, 0x30C0), (0xA000, 0xB000), (0xFB00, 0xFB40),
+                (0xFE00, 0xFE40))
+"""The blocks that hold the combining marks of living scripts (of the Basic Multilingual
+Plane): Latin's, Cyrillic's, Hebrew to Mongolian (the Indic scripts, Thai, Tibetan,
+Myanmar, Khmer ...), and a few more."""
+_MAY_HOLD_MARKS = re.compile(rb"\xcc|\xcd[\x80-\xaf]|\xd2[\x83-\x89]|\xd6[\x91-\xbf]|[\xd7-\xdf]"
+                             rb"|\xe0|\xe1|\xe2\x83|\xe2[\xb3-\xb7]|\xe3[\x80-\x82]|\xea"
+                             rb"|\xef\xac|\xef\xb8")
+"""The UTF-8 lead bytes of ``_MARK_BLOCKS``: text without them holds no combining mark, told
+in C."""
+
+
+class _Marked:
+    """``_WORD``, ``_LETTERS`` and ``_TERM`` for text that holds combining marks, which
+    Python's ``\\w`` leaves out: the vowel signs and viramas of Devanagari and the other
+    Indic scripts, Thai's vowels and tones, Arabic's and Hebrew's vowel points. Without them,
+    ``प्रकाश`` is the "words" ``प``, ``रक``, ``श``. A letter carries the marks after it; a term
+    has three letters or more, as with ``_TERM``. Compiled on first use (``_marked``), from
+    the Unicode database (about 2 ms)."""
+
+    def __init__(self) -> None:
+        ranges: list[list[int]] = []
+        for first, stop in _MARK_BLOCKS:
+            for cp in range(first, stop):
+                if unicodedata.category(chr(cp)) in ("Mn", "Mc", "Me"):
+                    if ranges and ranges[-1][1] == cp - 1:
+                        ranges[-1][1] = cp
+                    else:
+                        ranges.append([cp, cp])
+        marks = "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
+        letter = rf"[^\W\d_][{marks}]*"  # a letter and the marks on it
+        self.word = re.compile(rf"(?:{letter})+(?:[-'](?:{letter})+)*")
+        self.letters = re.compile(rf"(?:{letter})+")
+        self.term = re.compile(rf"(?:{letter}){{3,}}")
+
+
+@lru_cache(maxsize=1)
+def _marked() -> _Marked:
+    return _Marked()
+
+
+def in_word(char: str) -> bool:
+    """Whether ``char`` is part of a word: a letter, or a mark on one (``ि`` in ``हिन्दी``)."""
+    return char.isalpha() or unicodedata.category(char).startswith("M")
+
+
+def _patterns(text: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The word, letters and term patterns for non-ASCII ``text``: ``_Marked``'s when it
+    may hold combining marks."""
+    if max(text) < "\u0300" or _MAY_HOLD_MARKS.search(
+            text.encode("utf-8", "surrogatepass")) is None:
+        return _WORD, _LETTERS, _TERM
+    marked = _marked()
+    return marked.word, marked.letters, marked.term
 
 _HAN = "\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _KANA = "\u3040-\u309f\u30a0-\u30fa\u30fc-\u30ff\u31f0-\u31ff\uff66-\uff9f"
@@ -481,7 +652,7 @@ def words(text: str) -> list[str]:
     low = text.lower()
     if low.isascii():
         return _ASCII_WORD.findall(low)
-    found = _WORD.findall(low)
+    found = _patterns(low)[0].findall(low)
     return _bigrams(found) if _has_cjk(low) else found
 
 
@@ -494,10 +665,10 @@ def terms(text: str, stop: frozenset[str]) -> frozenset[str]:
     if low.isascii():
         found = _ASCII_TERM.findall(low)
     elif not _has_cjk(low):
-        found = _TERM.findall(low)
+        found = _patterns(low)[2].findall(low)
     else:
         cjk = _scripts().cjk
-        found = [w for w in _bigrams(_LETTERS.findall(low)) if (
+        found = [w for w in _bigrams(_patterns(low)[1].findall(low)) if (
             len(w) >= 3 if cjk.match(w) is None else _HIRAGANA_PAIR.fullmatch(w) is None)]
     return frozenset([w[:4] for w in found if w not in stop])
 
@@ -555,8 +726,44 @@ def detect(text: str) -> str:
     for w in counts.keys() & _STOPWORD_LANGUAGES.keys():  # one look-up a word, not one a language
         for code in _STOPWORD_LANGUAGES[w]:
             scores[code] += counts[w]
+    script = None if text.isascii() else _by_script(text)
+    if script in ("ar", "fa") and max(scores["ar"], scores["fa"]) >= 2:
+        return "ar" if scores["ar"] >= scores["fa"] else "fa"  # one script, two languages
+    if script is not None:
+        return script
     best = max(scores, key=lambda c: (scores[c], c == "en"))
     return best if scores[best] >= 2 else "en"
+
+
+_SCRIPT_LETTERS = (("he", "\u0590-\u05ff\ufb1d-\ufb4f"),
+                   ("ar", "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"),
+                   ("hi", "\u0900-\u097f\ua8e0-\ua8ff"))
+"""Scripts that tell a language when they write most of a note's letters, whatever English
+words it quotes: Hebrew's, Arabic's (Arabic or Persian by their stopwords, else Persian
+when it has the letters Persian adds and none of Urdu's) and Devanagari (Hindi)."""
+_PERSIAN_ONLY = re.compile("[پچژگ]")
+_URDU_ONLY = re.compile("[ٹڈڑںےۓ]")
+
+
+@lru_cache(maxsize=1)
+def _script_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    return [(code, re.compile(f"[{letters}]")) for code, letters in _SCRIPT_LETTERS]
+
+
+def _by_script(text: str) -> str | None:
+    """The language whose script writes most of the letters of ``text``, if any does."""
+    letters = 0
+    for code, pattern in _script_patterns():
+        written = len(pattern.findall(text))
+        if written and not letters:
+            letters = sum(1 for c in text if c.isalpha())
+        if written * 2 > letters > 0:
+            if code == "ar" and _URDU_ONLY.search(text):
+                return None  # Urdu: no prompts of its own, and Arabic's would not serve
+            if code == "ar" and _PERSIAN_ONLY.search(text):
+                return "fa"
+            return code
+    return None
 
 
 def _cjk_language(text: str) -> str | None:
@@ -565,7 +772,9 @@ def _cjk_language(text: str) -> str | None:
     stays so); Japanese mixes kana into its Chinese characters, Korean writes hangul."""
     scripts = _scripts()
     han, kana, hangul = (len(p.findall(text)) for p in (scripts.han, scripts.kana, scripts.hangul))
-    others = len(_WORD.findall(scripts.cjk.sub(" ", text)))
+    rest = scripts.cjk.sub(" ", text)
+    others = len(_patterns(rest)[0].findall(rest)) if not rest.isascii() else len(
+        _WORD.findall(rest))
     if han + kana + hangul < max(2 * others, 1):
         return None
     if hangul >= han + kana:

@@ -1073,7 +1073,7 @@ def _outline_title(item: ListItem) -> str:
     if not item.children or item.card or item.term:
         return ""
     title = clean_label(plain(item.text)).removesuffix(":").strip()
-    if len(title) > MAX_OUTLINE_TITLE or title.endswith((".", "?", "？", "。")):
+    if len(title) > MAX_OUTLINE_TITLE or title.endswith((".", "。", "।", *i18n.QUESTION_MARKS)):
         return ""
     return title
 

@@ -263,12 +263,40 @@ _LESSONS = {
            "광합성은 어디에서 일어나는가?", "언제? 잉엔하우스의 실험"),
 }
 
+_LESSONS.update({
+    "ar": (("# التمثيل الضوئي\n\n## المصطلحات\n\n| المصطلح | المعنى |\n|---|---|\n"
+           "| الكلوروفيل | صبغة خضراء تمتص الضوء |\n| الثغور | فتحات في الورقة |\n"
+           "| الجلوكوز | سكر يصنعه النبات |\n\n## تاريخ\n\n- 1779 — تجارب إنجنهاوس\n"
+           "- 1845 — أبحاث ماير\n\n## أسئلة\n\n"
+           "س: أين يحدث التمثيل الضوئي؟\nج: في البلاستيدات الخضراء.\n"),
+           "الكلوروفيل (المصطلح): ما المعنى؟", "أي المصطلح يطابق: صبغة خضراء تمتص الضوء؟",
+           "عدد النقاط: 3", "أين يحدث التمثيل الضوئي؟", "متى؟ تجارب إنجنهاوس"),
+    "he": (("# פוטוסינתזה\n\n## מושגים\n\n| מושג | הסבר |\n|---|---|\n"
+           "| כלורופיל | צבען ירוק |\n| פיוניות | פתחים בעלה |\n| גלוקוז | סוכר |\n\n"
+           "## היסטוריה\n\n- 1779 — הניסויים של אינגנהאוז\n- 1845 — המחקר של מאייר\n\n"
+           "## שאלות\n\nש: איפה מתרחשת הפוטוסינתזה?\nת: בכלורופלסטים.\n"),
+           "כלורופיל (מושג): מה הסבר?", "איזה מושג מתאים: צבען ירוק?", "3 נקודות",
+           "איפה מתרחשת הפוטוסינתזה?", "מתי? הניסויים של אינגנהאוז"),
+    "fa": (("# فتوسنتز\n\n## اصطلاحات\n\n| اصطلاح | معنی |\n|---|---|\n"
+           "| کلروفیل | رنگدانه سبز |\n| روزنه | منفذ برگ |\n| گلوکز | قند گیاه |\n\n"
+           "## تاریخچه\n\n- 1779 — آزمایش اینگنهوس\n- 1845 — پژوهش مایر\n\n"
+           "## پرسش‌ها\n\nس: فتوسنتز در کجا انجام می‌شود؟\nج: در کلروپلاست.\n"),
+           "کلروفیل (اصطلاح): معنی چیست؟", "کدام اصطلاح با این می‌خواند: رنگدانه سبز؟",
+           "3 نکته", "فتوسنتز در کجا انجام می‌شود؟", "چه زمانی؟ آزمایش اینگنهوس"),
+    "hi": (("# प्रकाश संश्लेषण\n\n## शब्दावली\n\n| शब्द | अर्थ |\n|---|---|\n"
+           "| क्लोरोफिल | हरा वर्णक |\n| रंध्र | पत्ती के छिद्र |\n| ग्लूकोज़ | पौधे की शर्करा |\n\n"
+           "## इतिहास\n\n- 1779 — इंगेनहाउज़ के प्रयोग\n- 1845 — मेयर का शोध\n\n"
+           "## अभ्यास प्रश्न\n\nप्र: प्रकाश संश्लेषण कहाँ होता है?\nउ: हरितलवक में।\n"),
+           "क्लोरोफिल (शब्द): अर्थ क्या है?", "कौन-सा शब्द मेल खाता है: हरा वर्णक?", "3 बिंदु",
+           "प्रकाश संश्लेषण कहाँ होता है?", "कब? इंगेनहाउज़ के प्रयोग"),
+})
+
 
 @pytest.mark.parametrize("lang", list(_LESSONS))
 def test_prompts_and_labels_in_more_languages(lang):
-    """A note in Dutch, Russian, Chinese, Japanese or Korean is asked in its language, and its
-    own Q/A labels make question cards (before: Spanish or English prompts, and no question
-    card for `В:`, `问：`, `問：` or `질문:`)."""
+    """A note in Dutch, Russian, Chinese, Japanese, Korean, Arabic, Hebrew, Persian or Hindi
+    is asked in its language, and its own Q/A labels make question cards (before: Spanish or
+    English prompts, and no question card for `В:`, `问：`, `問：`, `질문:`, `س:` ...)."""
     text, table, mcq, hint, question, date = _LESSONS[lang]
     doc = parse(text, "n.md")
     assert doc.lang == lang
@@ -312,6 +340,26 @@ def test_unanswered_chinese_question_finds_its_passage():
     assert back_text(card).splitlines()[0] == "本笔记中："
     assert "1911年 — 辛亥革命" in back_text(card)
     assert "鸦片战争" not in back_text(card)
+
+
+def test_arabic_and_hindi_questions_find_their_passages():
+    """An Arabic question ends in ``؟``: a list of them made no card (the question was cut at
+    a Latin ``?`` it does not have, leaving nothing). A Hindi question found no passage: its
+    words were cut at every vowel sign."""
+    ar = ("# الخلية\n\n## أجزاء الخلية\n\n- **النواة**: تحتوي على المادة الوراثية\n"
+          "- **الميتوكوندريا**: تنتج الطاقة للخلية\n\n## أسئلة\n\n1. ما وظيفة النواة؟\n"
+          "2. ما الذي ينتج الطاقة للخلية؟ الميتوكوندريا\n")
+    asked = _cards(ar, "question")
+    assert [c.prompt for c in asked] == ["ما وظيفة النواة؟", "ما الذي ينتج الطاقة للخلية؟"]
+    assert back_text(asked[0]).splitlines()[0] == "من هذه الملاحظات:"
+    assert "تحتوي على المادة الوراثية" in back_text(asked[0])
+    assert "الطاقة" not in back_text(asked[0])
+    assert back_text(asked[1]) == "الميتوكوندريا"  # answered on its line
+    hi = ("# कोशिका\n\n## भाग\n\n- केंद्रक में आनुवंशिक पदार्थ होता है\n"
+          "- माइटोकॉन्ड्रिया ऊर्जा बनाते हैं\n\n## प्रश्न\n\n1. आनुवंशिक पदार्थ कहाँ होता है?\n")
+    [card] = _cards(hi, "question")
+    assert back_text(card).splitlines()[0] == "इस नोट से:"
+    assert "केंद्रक" in back_text(card) and "ऊर्जा" not in back_text(card)
 
 
 def test_named_events_are_asked_when_and_what():

@@ -100,6 +100,26 @@ def test_reject_reasons_in_chinese(question, reason):
     assert reject_reason(question, ZH_REQ, ZH_NOTE, others) == reason
 
 
+AR_REQ = Request("الميتوكوندريا", "تنتج الميتوكوندريا الطاقة للخلية.", "ar", "section")
+HI_REQ = Request("केंद्रक", "केंद्रक में आनुवंशिक पदार्थ होता है।", "hi", "section")
+
+
+@pytest.mark.parametrize(
+    ("question", "req", "reason"),
+    [
+        ("ما الذي ينتج الطاقة في الخلية؟", AR_REQ, None),  # an Arabic question mark
+        ("ما الذي ينتج الطاقة في الخلية", AR_REQ, "not a question"),
+        # vowel signs are letters: this was "garbled" (a third of it "not letters")
+        ("आनुवंशिक पदार्थ कोशिका के किस भाग में होता है?", HI_REQ, None),
+        ("केंद्रक में क्या होता है?", HI_REQ, "contains its answer"),
+    ],
+)
+def test_reject_reasons_in_arabic_and_hindi(question, req, reason):
+    note = f"# Note\n\n- **{req.answer}** {req.context}"
+    assert reject_reason(question, req, note, []) == reason
+    assert clean(f"{question} {req.answer}") == question or reason == "not a question"
+
+
 def test_clean_and_answer_labels_in_more_languages():
     assert clean("问题：光合作用在哪里进行？答：叶绿体") == "光合作用在哪里进行？"
     assert clean("Вопрос: Где происходит фотосинтез?") == "Где происходит фотосинтез?"

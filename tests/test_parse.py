@@ -143,6 +143,37 @@ def test_more_languages_are_told_apart(text, lang):
     assert parse(text, "x").lang == lang
 
 
+@pytest.mark.parametrize(("text", "lang"), [
+    ("الخلية هي وحدة بناء الكائن الحي. تحتوي النواة على المادة الوراثية.", "ar"),
+    ("מערכת השמש היא אוסף של כוכבי לכת שסובבים את השמש.", "he"),
+    ("فتوسنتز فرایندی است که در آن گیاهان از نور خورشید غذا می سازند.", "fa"),
+    ("प्रकाश संश्लेषण वह प्रक्रिया है जिसमें पौधे सूर्य के प्रकाश का उपयोग करते हैं।", "hi"),
+    # a glossary without function words is told by its script
+    ("# מערכת השמש\n\n- כוכב חמה\n- נוגה\n- כדור הארץ\n", "he"),
+    ("# الخلية\n\n- **النواة**: المادة الوراثية\n- **الغشاء**: يحيط بالخلية\n", "ar"),
+    ("# گیاه‌شناسی\n\n- برگ\n- ریشه\n- گل\n", "fa"),
+    ("# कोशिका\n\n- केंद्रक\n- माइटोकॉन्ड्रिया\n", "hi"),
+    ("# خلیہ\n\n- مرکزہ\n- جھلی\n- سائٹوپلازم\n", "en"),  # Urdu: none of its own
+])
+def test_right_to_left_and_indic_languages_are_told_apart(text, lang):
+    """Arabic, Hebrew, Persian and Hindi notes got English prompts."""
+    assert parse(text, "x").lang == lang
+
+
+def test_words_keep_their_combining_marks():
+    """Python's \\w leaves out combining marks, the vowel signs and viramas of the Indic
+    scripts and Thai's vowels: a Hindi word was cut into "words" of a letter or two, so no
+    term of three letters was left to match a question with the point that answers it."""
+    from flashgen import i18n
+
+    assert i18n.words("प्रकाश संश्लेषण में") == ["प्रकाश", "संश्लेषण", "में"]
+    assert i18n.words("การสังเคราะห์แสง") == ["การสังเคราะห์แสง"]
+    assert i18n.words("שָׁלוֹם, עוֹלָם") == ["שָׁלוֹם", "עוֹלָם"]  # with its vowel points
+    # a term has three letters or more, its marks aside
+    assert i18n.terms("प्रकाश में पौधे करते", frozenset()) == {"प्रक", "करते"}
+    assert i18n.words("naïve — l'école") == ["naïve", "l'école"]  # as before
+
+
 def test_chinese_japanese_and_korean_words_are_pairs_of_letters():
     from flashgen import i18n
 

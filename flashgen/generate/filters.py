@@ -34,7 +34,7 @@ def clean(raw: str) -> str:
     else:
         return ""
     line = _PREFIX.sub("", line).strip(" \"'“”‘’`")
-    cut = min((i for i in (line.find("?"), line.find("？")) if i != -1), default=-1)
+    cut = min((i for i in map(line.find, i18n.QUESTION_MARKS) if i != -1), default=-1)
     if cut != -1:
         line = line[: cut + 1]
     return line.strip()
@@ -65,9 +65,9 @@ def reject_reason(question: str, req: Request, note_text: str,
         return "too short"
     if len(question) > MAX_CHARS or len(words) > MAX_WORDS:
         return "too long"
-    if not question.endswith(("?", "？")):
+    if not question.endswith(i18n.QUESTION_MARKS):
         return "not a question"
-    letters = sum(c.isalpha() for c in question)
+    letters = sum(i18n.in_word(c) for c in question)  # marks count: हिन्दी is all letters
     if letters < 0.6 * len(question.replace(" ", "")) or "\ufffd" in question:
         return "garbled"
     lowered = [w.lower() for w in words]
