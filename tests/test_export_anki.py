@@ -282,6 +282,41 @@ def test_glossaries_and_plain_questions_through_anki(tmp_path, anki):
     assert question["Back"].startswith("<div>el gato</div>")
 
 
+def test_right_to_left_cards_read_right_to_left_in_anki(tmp_path, anki, monkeypatch):
+    """Hebrew and Arabic cards were laid out left to right: a question's mark at its wrong
+    end, bullets on the wrong side, the text flush left. A block that reads right to left now
+    says so, and the note types set text from its reading side (``text-align: start``);
+    Anki takes that style on the next import of a newer package, as after an upgrade."""
+    from flashgen.export import anki as exporter
+
+    text = ("# מערכת השמש\n\n## כוכבי הלכת\n\n| כוכב לכת | מרחק |\n|---|---|\n"
+            "| כוכב חמה | 58 מיליון ק\"מ |\n| נוגה | 108 מיליון ק\"מ |\n"
+            "| כדור הארץ | 150 מיליון ק\"מ |\n\n## The same in English\n\n- Mercury\n- Venus\n")
+    old_css = exporter.CSS.replace("text-align: start", "text-align: left")
+    monkeypatch.setattr(exporter, "CSS", old_css)  # as flashgen wrote it before
+    exporter.models.cache_clear()
+    import_note(anki, tmp_path, "he.md", text)
+    monkeypatch.undo()
+    exporter.models.cache_clear()
+    (mcq,) = [n for n in anki.notes("tag:flashgen::mcq") if "58" in n["Question"]]
+    assert mcq["Question"] == '<div dir="rtl">איזה כוכב לכת מתאים: 58 מיליון ק"מ?</div>'
+    assert mcq["Options"].count('dir="rtl"') == 3  # each option, its letter aside
+    english = anki.notes('"Front:*The same in English*"')[0]
+    assert "<ul><li>Mercury</li><li>Venus</li></ul>" in english["Back"]  # as before
+    rows = {n["Front"]: n["Back"] for n in anki.notes("tag:flashgen::section")}
+    assert any(back.startswith('<ul dir="rtl"><li>כוכב חמה') for back in rows.values())
+    question, _ = anki.sides(f"nid:{mcq.id}")[0]
+    assert 'dir="rtl"' in question
+    note = tmp_path / "he.md"
+    later = max(note.stat().st_mtime, time.time()) + 60  # edited after this flashgen's code
+    os.utime(note, (later, later))
+    log = anki.import_apkg(build_apkg(note, tmp_path / "out"))
+    assert not log.new
+    anki.col.models._clear_cache()  # the Python side caches note types
+    css = anki.col.models.get(BASIC_MODEL_ID)["css"]
+    assert "text-align: start" in css and "text-align: left" not in css
+
+
 def test_flashcards_written_out_through_anki(tmp_path, anki):
     import_note(anki, tmp_path, "plants.md",
                 "# Plants #flashcards\n\nWhat gas do plants take in::Carbon dioxide\n"

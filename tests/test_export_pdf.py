@@ -287,3 +287,72 @@ def test_pictures_are_drawn_in_every_pdf_layout(tmp_path, caplog):
                 for row in listed] == [(page, "600", "300", "367"), (page, "64", "64", "96"),
                                        (page, "600", "300", "179")]
 
+
+
+def _words(pdf, page: int = 1) -> list[tuple[float, float, float, str]]:
+    """The words of a page as pdftotext's boxes give them: (x min, x max, y min, text)."""
+    out = run("pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-")
+    return [(float(m.group(1)), float(m.group(3)), float(m.group(2)), m.group(5).strip("\u200e\u200f"))
+            for m in re.finditer(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                                 r'yMax="([\d.]+)">([^<]*)<', out)]
+
+
+RIGHT_TO_LEFT_NOTE = (
+    "# מערכת השמש\n\n## כוכבי הלכת\n\n| כוכב לכת | מרחק מהשמש |\n|---|---|\n"
+    "| כוכב חמה | 58 מיליון ק\"מ |\n| נוגה | 108 מיליון ק\"מ |\n| כדור הארץ | 150 מיליון ק\"מ |\n\n"
+    "## התא\n\n- **النواة**: تحتوي على المادة الوراثية\n")
+
+
+def test_right_to_left_text_is_ordered_shaped_and_set_flush_right(tmp_path):
+    """Hebrew and Arabic printed letter by letter from the left: words read backwards and
+    Arabic's letters unjoined. They are now shaped and ordered (fpdf2's text shaping), and a
+    line that reads right to left is set flush right, its indent on the right; a
+    multiple-choice option takes its text's direction, not its letter's."""
+    note = tmp_path / "n.md"
+    note.write_text(RIGHT_TO_LEFT_NOTE, encoding="utf-8")
+    build(BuildOptions(paths=(note,), out_dir=tmp_path / "out", formats=("pdf",),
+                       pdf_layouts=("sheet", "cards")))
+    sheet = tmp_path / "out" / "n.pdf"
+    text = flat(re.sub("[\u200e\u200f\u202a-\u202e]", "", run("pdftotext", str(sheet), "-")))
+    for written in ("מערכת השמש", "איזה כוכב לכת מתאים", "מיליון ק\"מ",
+                    "تحتوي على المادة الوراثية"):
+        assert written in text
+    words = _words(sheet)
+    right = 595.28 - 34.0  # the A4 page less its margin, in points
+    title = [w for w in words if w[2] < 55]
+    assert min(x0 for x0, _, _, _ in title) > right / 2  # the title starts on the right
+    assert max(x1 for _, x1, _, _ in title) == pytest.approx(right, abs=3)
+    # on the answer key, an option's letter comes first: on the right
+    key = _words(sheet, 2)
+    letters = {t: x1 for x0, x1, _, t in key if t in (".A", ".B", ".C")}
+    assert letters and all(x1 == pytest.approx(right - 8 * 72 / 25.4, abs=3)
+                           for x1 in letters.values())
+    for x0, _, _, t in _words(tmp_path / "out" / "n.cards.pdf"):
+        if t.startswith("#"):  # the cards' numbers stay where they were
+            assert (x0 - 34.0) % ((595.28 - 68.0) / 2) < 20  # on the left of its card
+
+
+def test_left_to_right_decks_are_not_shaped(seed_note):
+    from flashgen.export.pdf import needs_shaping
+
+    deck = Deck(name="x", source="x", lang="id", cards=tuple(seed_cards(seed_note)), stem="x")
+    assert not needs_shaping(deck)
+    assert _new_pdf("a4", "x").text_shaping is None
+    assert _new_pdf("a4", "x", shaped=True).text_shaping
+
+
+def test_without_uharfbuzz_right_to_left_prints_unshaped_with_a_warning(tmp_path, caplog,
+                                                                       monkeypatch):
+    from fpdf import FPDF
+    from fpdf.errors import FPDFException
+
+    def missing(self, *a, **k):
+        raise FPDFException("The uharfbuzz package could not be imported")
+
+    monkeypatch.setattr(FPDF, "set_text_shaping", missing)
+    note = tmp_path / "n.md"
+    note.write_text(RIGHT_TO_LEFT_NOTE, encoding="utf-8")
+    build(BuildOptions(paths=(note,), out_dir=tmp_path / "out", formats=("pdf",),
+                       pdf_layouts=("sheet", "cards")))
+    assert (tmp_path / "out" / "n.pdf").stat().st_size > 0
+    assert caplog.text.count("printed unshaped") == 1  # once, for both layouts

@@ -69,7 +69,7 @@ def test_any_markdown_gives_valid_cards(text):
             assert 'href="javascript' not in rendered.lower()
 
 
-OUR_TAGS = re.compile(r'</?(?:ul|ol|li|div|b|i|code|span)(?: class="[a-z-]+")?>|</a>|'
+OUR_TAGS = re.compile(r'</?(?:ul|ol|li|div|b|i|code|span)(?: class="[a-z-]+")?(?: dir="rtl")?>|</a>|'
                       r'<a href="https?:[^"<>]*">|<img src="(?:https?:|fg-)[^"<>]*" alt="[^"<>]*">')
 
 

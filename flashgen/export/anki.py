@@ -28,17 +28,17 @@ MCQ_MODEL_ID = 1736510003
 
 CSS = """\
 .card { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
-  font-size: 20px; line-height: 1.45; text-align: left; color: #1d1d1f; background: #fffefb;
+  font-size: 20px; line-height: 1.45; text-align: start; color: #1d1d1f; background: #fffefb;
   max-width: 40em; margin: 0 auto; padding: 0 .6em; }
 .context { font-size: .7em; color: #6b6b73; margin-bottom: .6em; }
 .hint { font-size: .75em; color: #6b6b73; font-style: italic; }
 .source, .generator { font-size: .6em; color: #8a8a93; margin-top: 1.2em; }
 .front { font-weight: 600; }
-.back ul, .back ol { margin: .3em 0; padding-left: 1.3em; }
-.options { list-style: none; padding-left: 0; }
+.back ul, .back ol { margin: .3em 0; padding-inline-start: 1.3em; }
+.options { list-style: none; padding-inline-start: 0; }
 .options li { margin: .25em 0; padding: .2em .5em; border: 1px solid #d0d0d7; border-radius: 6px; }
 .options li.correct { border-color: #2e7d32; background: #e8f5e9; font-weight: 600; }
-.letter { font-weight: 600; margin-right: .3em; }
+.letter { font-weight: 600; margin-inline-end: .3em; }
 .cloze { font-weight: 700; color: #1565c0; }
 hr#answer { border: none; border-top: 1px solid #d0d0d7; }
 .nightMode.card, .night_mode .card, .nightMode .card { color: #e6e6ea; background: #1e1e22; }

@@ -2,6 +2,11 @@
 
 Text is set in the bundled DejaVu Sans (embedded, wide Unicode coverage), with the user's
 font (--pdf-font) as fpdf2's fallback for the letters it lacks (Chinese, Japanese, Korean).
+A deck holding scripts that are written right to left (Hebrew, Arabic, Persian) or whose
+letters join and combine (Arabic, the Indic scripts, Thai) is set with fpdf2's text shaping
+(HarfBuzz, through uharfbuzz), which also orders mixed directions by the Unicode
+bidirectional algorithm; a line whose first letter is written right to left is set flush
+right, its indent on the right. Other decks are set as before, unshaped.
 Characters no font can draw (most emoji) are dropped before layout, so nothing prints as an
 empty box; letters among them are reported (``write_pdf``). Pictures the deck embeds are
 drawn on the study sheet, under their card's text; the cut-out and fold cards are text.
@@ -10,6 +15,7 @@ drawn on the study sheet, under their card's text; the cut-out and fold cards ar
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +29,7 @@ from flashgen.export.files import write_bytes
 from flashgen.export.ids import context_label
 from flashgen.export.render import body_lines
 from flashgen.model import Body, Card, Deck, Inline, Point, Points, Text
+from flashgen.text import right_to_left
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -89,10 +96,34 @@ def printable(text: str, covered: frozenset[int] | None = None) -> str:
     return "\n".join(lines).strip("\n").rstrip()
 
 
-def _new_pdf(paper: str, title: str, fallback: Path | None = None) -> FPDF:
+_SHAPED = re.compile("[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff"
+                     "\ua8e0-\ua8ff\ufb1d-\ufdff\ufe70-\ufeff]")
+"""Letters that are written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko) or that
+need shaping to print (Arabic's joining; the vowel signs and conjuncts of Devanagari and
+the other Indic scripts; Thai, Lao, Tibetan, Myanmar, Khmer)."""
+
+
+def _texts(deck: Deck) -> list[str]:
+    """Every text of the deck that its PDFs print."""
+    texts = [deck.name]
+    for card in deck.cards:
+        texts.append(context_label(card))
+        texts.extend(body_lines(card.front, cloze="mark") + body_lines(card.back))
+    return texts
+
+
+def needs_shaping(deck: Deck) -> bool:
+    """Whether the deck's PDFs need text shaping (``_SHAPED``)."""
+    return any(not t.isascii() and _SHAPED.search(t) is not None for t in _texts(deck))
+
+
+def _new_pdf(paper: str, title: str, fallback: Path | None = None,
+             shaped: bool = False) -> FPDF:
     from fpdf import FPDF
 
     pdf = FPDF(format=PAPERS[paper])
+    if shaped:
+        _shape(pdf, title)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, MARGIN)
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
@@ -106,6 +137,32 @@ def _new_pdf(paper: str, title: str, fallback: Path | None = None) -> FPDF:
     pdf.set_creation_date(datetime(2000, 1, 1, tzinfo=timezone.utc))
     pdf.set_font(FONT, size=11)
     return pdf
+
+
+RLM = "\u200f"
+"""The right-to-left mark: invisible, it sets the direction of the line it opens."""
+_unshaped: set[str] = set()
+"""Decks already warned that their PDFs print unshaped."""
+
+
+def _shape(pdf: FPDF, title: str) -> None:
+    """Turn on fpdf2's text shaping, or warn (once a deck) that it is not installed."""
+    from fpdf.errors import FPDFException
+
+    try:
+        pdf.set_text_shaping(True)
+    except FPDFException:
+        if title not in _unshaped:
+            _unshaped.add(title)
+            log.warning("%s: its PDFs hold right-to-left or joined letters (Hebrew, Arabic, "
+                        "Devanagari ...), which print correctly only with the uharfbuzz "
+                        "package (pip install uharfbuzz); printed unshaped", title)
+
+
+def _rtl(pdf: FPDF, text: str) -> bool:
+    """Whether ``text`` is set right to left (``right_to_left``), in a PDF that shapes its
+    text (fpdf2 orders directions only then)."""
+    return bool(pdf.text_shaping) and right_to_left(text)
 
 
 def _front_lines(card: Card, covered: frozenset[int]) -> list[str]:
@@ -135,14 +192,24 @@ def _fits(pdf: FPDF, w: float, text: str) -> bool:
     return "\n" not in text and pdf.get_string_width(text) <= w - 2 * pdf.c_margin
 
 
-def _lines(pdf: FPDF, w: float, h: float, text: str) -> None:
-    """``text`` in lines ``h`` high in a cell ``w`` wide, wrapped as needed; then the next line.
+def _lines(pdf: FPDF, w: float, h: float, text: str, indent: float = 0.0) -> None:
+    """``text`` in lines ``h`` high in a cell ``w`` wide from here, wrapped as needed; then the
+    next line. ``indent``: that much of the cell is left blank, on the side the text starts
+    from (the right, for a line set right to left, which is also set flush right).
     Most lines fit on one: they are set as one cell, without fpdf2's line breaking, which
     takes four times as long (the page looks the same either way)."""
+    rtl = _rtl(pdf, text)
+    if indent:
+        w -= indent
+        if not rtl:
+            pdf.set_x(pdf.get_x() + indent)
+    if rtl and text[:1].isascii() and text[:1].isalpha():
+        text = RLM + text  # an option's letter (``A. אדום``) then takes its text's direction
+    align = "R" if rtl else "L"
     if _fits(pdf, w, text):
-        pdf.cell(w, h, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(w, h, text, align=align, new_x="LMARGIN", new_y="NEXT")
     else:
-        pdf.multi_cell(w, h, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(w, h, text, align=align, new_x="LMARGIN", new_y="NEXT")
 
 
 def _pictures(body: Body) -> list[str]:
@@ -259,7 +326,7 @@ def _start(deck: Deck, paper: str, fallback: Path | None, pictures: Pictures | N
     """What every layout starts from: the deck's language, the letters the fonts draw, the
     picture drawer (one drawing none when not given) and a new PDF."""
     return (i18n.get(deck.lang), _coverage(fallback), pictures or Pictures({}, deck.source),
-            _new_pdf(paper, deck.name, fallback))
+            _new_pdf(paper, deck.name, fallback, needs_shaping(deck)))
 
 
 # --- sheet --------------------------------------------------------------------
@@ -300,8 +367,7 @@ def render_sheet(deck: Deck, paper: str = "a4", fallback: Path | None = None,
             _lines(pdf, width, 5.2, head)
             pdf.set_font(FONT, "", 10)
             for line in lines[1:]:
-                pdf.set_x(MARGIN + 6)
-                _lines(pdf, width - 6, 5.2, line)
+                _lines(pdf, width, 5.2, line, indent=6)
             pictures.draw(pdf, _pictures(card.front), MARGIN + 6, width - 6)
             pdf.ln(1.5)
     pdf.add_page()
@@ -310,12 +376,18 @@ def render_sheet(deck: Deck, paper: str = "a4", fallback: Path | None = None,
     for n, card in numbered:
         if pdf.will_page_break(10):
             pdf.add_page()
+        lines = _back_lines(card, covered)
         pdf.set_font(FONT, "B", 9.5)
-        pdf.cell(8, 4.8, f"{n}.")
+        if lines and _rtl(pdf, lines[0]):  # the number on the right, where the answer starts
+            pdf.set_x(MARGIN + width - 8)
+            pdf.cell(8, 4.8, f"{n}.", align="R")
+            pdf.set_x(MARGIN)
+        else:
+            pdf.cell(8, 4.8, f"{n}.")
         pdf.set_font(FONT, "", 9.5)
-        for line in _back_lines(card, covered):
-            pdf.set_x(MARGIN + 8)
-            _lines(pdf, width - 8, 4.8, line)
+        for line in lines:
+            pdf.set_x(MARGIN)
+            _lines(pdf, width, 4.8, line, indent=8)
         pictures.draw(pdf, _pictures(card.back), MARGIN + 8, width - 8)
         pdf.ln(1)
     return bytes(pdf.output())
@@ -534,12 +606,8 @@ def missing_letters(deck: Deck, fallback: Path | None = None) -> list[str]:
     """Letters and digits of the deck's text that the fonts cannot draw (``printable`` leaves
     them out, as it does emoji, which are meant to go), in order of first use."""
     covered = _coverage(fallback)
-    texts = [deck.name]
-    for card in deck.cards:
-        texts.append(context_label(card))
-        texts.extend(body_lines(card.front, cloze="mark") + body_lines(card.back))
     missing: dict[str, None] = {}
-    for text in texts:
+    for text in _texts(deck):
         if not text.isascii():
             for c in text:
                 if ord(c) not in covered and unicodedata.category(c)[0] in "LN":

@@ -7,6 +7,7 @@ import re
 import string
 
 from flashgen.model import Body, Inline, Options, Point, Points, Text
+from flashgen.text import right_to_left
 
 MEDIA_NAME = re.compile(r"^fg-[0-9a-f]{16}\.[a-z0-9]{1,5}$")
 
@@ -71,27 +72,43 @@ def inline_html(text: Inline, cloze_start: int = 1) -> str:
     return "".join(out)
 
 
-def _points_html(points: tuple[Point, ...], ordered: bool) -> str:
+def _points_html(points: tuple[Point, ...], ordered: bool, direction: str = "") -> str:
     tag = "ol" if ordered else "ul"
     items = []
     for p in points:
         kids = _points_html(p.children, False) if p.children else ""
         items.append(f"<li>{inline_html(p.text)}{kids}</li>")
-    return f"<{tag}>{''.join(items)}</{tag}>"
+    return f"<{tag}{direction}>{''.join(items)}</{tag}>"
+
+
+RTL = ' dir="rtl"'
+"""The attribute of a block that reads right to left. Left-to-right blocks have none: a
+browser's default, and the HTML that decks written before it have."""
+
+
+def _direction(text: Inline) -> str:
+    """``RTL`` when ``text`` reads right to left (``right_to_left``), else nothing."""
+    if all(s.text.isascii() for s in text):
+        return ""
+    return RTL if right_to_left("".join(s.text for s in text if s.style != "image")) else ""
 
 
 def body_html(body: Body) -> str:
-    """A card side as HTML with classes the note type's CSS styles (no inline colours)."""
+    """A card side as HTML with classes the note type's CSS styles (no inline colours). A
+    block that reads right to left (Hebrew, Arabic, Persian) says so (``dir="rtl"``), so
+    that its punctuation and bullets fall on its reading side, and the note type's CSS sets
+    it flush right; a list takes the direction of its first point, an option its own."""
     out = []
     for part in body:
         if isinstance(part, Text):
             cls = f' class="{part.role}"' if part.role else ""
-            out.append(f"<div{cls}>{inline_html(part.text)}</div>")
+            out.append(f"<div{cls}{_direction(part.text)}>{inline_html(part.text)}</div>")
         elif isinstance(part, Points):
-            out.append(_points_html(part.points, part.ordered))
+            first = part.points[0].text if part.points else ()
+            out.append(_points_html(part.points, part.ordered, _direction(first)))
         elif isinstance(part, Options):
             items = "".join(
-                f'<li class="{"correct" if i == part.answer else "option"}">'
+                f'<li class="{"correct" if i == part.answer else "option"}"{_direction(o)}>'
                 f'<span class="letter">{LETTERS[i]}.</span> {inline_html(o)}</li>'
                 for i, o in enumerate(part.options)
             )
