@@ -746,14 +746,19 @@ _URDU_ONLY = re.compile("[ٹڈڑںےۓ]")
 
 
 @lru_cache(maxsize=1)
-def _script_patterns() -> list[tuple[str, re.Pattern[str]]]:
-    return [(code, re.compile(f"[{letters}]")) for code, letters in _SCRIPT_LETTERS]
+def _script_patterns() -> tuple[re.Pattern[str], list[tuple[str, re.Pattern[str]]]]:
+    """A pattern of any of ``_SCRIPT_LETTERS``, and one for each."""
+    return (re.compile(f"[{''.join(letters for _, letters in _SCRIPT_LETTERS)}]"),
+            [(code, re.compile(f"[{letters}]")) for code, letters in _SCRIPT_LETTERS])
 
 
 def _by_script(text: str) -> str | None:
     """The language whose script writes most of the letters of ``text``, if any does."""
+    anyone, scripts = _script_patterns()
+    if anyone.search(text) is None:  # most text: one pass, in C
+        return None
     letters = 0
-    for code, pattern in _script_patterns():
+    for code, pattern in scripts:
         written = len(pattern.findall(text))
         if written and not letters:
             letters = sum(1 for c in text if c.isalpha())

@@ -88,9 +88,11 @@ browser's default, and the HTML that decks written before it have."""
 
 def _direction(text: Inline) -> str:
     """``RTL`` when ``text`` reads right to left (``right_to_left``), else nothing."""
-    if all(s.text.isascii() for s in text):
-        return ""
-    return RTL if right_to_left("".join(s.text for s in text if s.style != "image")) else ""
+    if len(text) == 1:  # most text is one run
+        words = text[0].text
+        return RTL if not words.isascii() and right_to_left(words) else ""
+    words = "".join([s.text for s in text if s.style != "image"])
+    return RTL if not words.isascii() and right_to_left(words) else ""
 
 
 def body_html(body: Body) -> str:
