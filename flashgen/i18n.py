@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -549,33 +550,37 @@ _MAY_HOLD_MARKS = re.compile(rb"\xcc|\xcd[\x80-\xaf]|\xd2[\x83-\x89]|\xd6[\x91-\
 in C."""
 
 
-class _Marked:
-    """``_WORD``, ``_LETTERS`` and ``_TERM`` for text that holds combining marks, which
-    Python's ``\\w`` leaves out: the vowel signs and viramas of Devanagari and the other
-    Indic scripts, Thai's vowels and tones, Arabic's and Hebrew's vowel points. Without them,
-    ``प्रकाश`` is the "words" ``प``, ``रक``, ``श``. A letter carries the marks after it; a term
-    has three letters or more, as with ``_TERM``. Compiled on first use (``_marked``), from
-    the Unicode database (about 2 ms)."""
+class _WordPatterns(NamedTuple):
+    word: re.Pattern[str]
+    """Words (``words``)."""
+    letters: re.Pattern[str]
+    """Runs of letters (Chinese, Japanese and Korean ``terms``)."""
+    term: re.Pattern[str]
+    """Words of three letters or more (``terms``)."""
 
-    def __init__(self) -> None:
-        ranges: list[list[int]] = []
-        for first, stop in _MARK_BLOCKS:
-            for cp in range(first, stop):
-                if unicodedata.category(chr(cp)) in ("Mn", "Mc", "Me"):
-                    if ranges and ranges[-1][1] == cp - 1:
-                        ranges[-1][1] = cp
-                    else:
-                        ranges.append([cp, cp])
-        marks = "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
-        letter = rf"[^\W\d_][{marks}]*"  # a letter and the marks on it
-        self.word = re.compile(rf"(?:{letter})+(?:[-'](?:{letter})+)*")
-        self.letters = re.compile(rf"(?:{letter})+")
-        self.term = re.compile(rf"(?:{letter}){{3,}}")
+
+_PLAIN = _WordPatterns(_WORD, _LETTERS, _TERM)
 
 
 @lru_cache(maxsize=1)
-def _marked() -> _Marked:
-    return _Marked()
+def _marked() -> _WordPatterns:
+    """``_PLAIN``'s patterns for text that holds combining marks, which Python's ``\\w``
+    leaves out: the vowel signs and viramas of Devanagari and the other Indic scripts, Thai's
+    vowels and tones, Arabic's and Hebrew's vowel points. Without them, ``प्रकाश`` is the
+    "words" ``प``, ``रक``, ``श``. A letter carries the marks after it; a term has three letters
+    or more, as with ``_TERM``. Compiled on first use, from the Unicode database (2-6 ms)."""
+    ranges: list[list[int]] = []
+    for first, stop in _MARK_BLOCKS:
+        for cp in range(first, stop):
+            if unicodedata.category(chr(cp)) in ("Mn", "Mc", "Me"):
+                if ranges and ranges[-1][1] == cp - 1:
+                    ranges[-1][1] = cp
+                else:
+                    ranges.append([cp, cp])
+    marks = "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
+    letter = rf"[^\W\d_][{marks}]*"  # a letter and the marks on it
+    return _WordPatterns(re.compile(rf"(?:{letter})+(?:[-'](?:{letter})+)*"),
+                         re.compile(rf"(?:{letter})+"), re.compile(rf"(?:{letter}){{3,}}"))
 
 
 def in_word(char: str) -> bool:
@@ -583,14 +588,12 @@ def in_word(char: str) -> bool:
     return char.isalpha() or unicodedata.category(char).startswith("M")
 
 
-def _patterns(text: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """The word, letters and term patterns for non-ASCII ``text``: ``_Marked``'s when it
-    may hold combining marks."""
-    if max(text) < "\u0300" or _MAY_HOLD_MARKS.search(
+def _patterns(text: str) -> _WordPatterns:
+    """The word patterns for ``text``: ``_marked()`` when it may hold combining marks."""
+    if text.isascii() or max(text) < "\u0300" or _MAY_HOLD_MARKS.search(
             text.encode("utf-8", "surrogatepass")) is None:
-        return _WORD, _LETTERS, _TERM
-    marked = _marked()
-    return marked.word, marked.letters, marked.term
+        return _PLAIN
+    return _marked()
 
 _HAN = "\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _KANA = "\u3040-\u309f\u30a0-\u30fa\u30fc-\u30ff\u31f0-\u31ff\uff66-\uff9f"
@@ -652,7 +655,7 @@ def words(text: str) -> list[str]:
     low = text.lower()
     if low.isascii():
         return _ASCII_WORD.findall(low)
-    found = _patterns(low)[0].findall(low)
+    found = _patterns(low).word.findall(low)
     return _bigrams(found) if _has_cjk(low) else found
 
 
@@ -665,10 +668,10 @@ def terms(text: str, stop: frozenset[str]) -> frozenset[str]:
     if low.isascii():
         found = _ASCII_TERM.findall(low)
     elif not _has_cjk(low):
-        found = _patterns(low)[2].findall(low)
+        found = _patterns(low).term.findall(low)
     else:
         cjk = _scripts().cjk
-        found = [w for w in _bigrams(_patterns(low)[1].findall(low)) if (
+        found = [w for w in _bigrams(_patterns(low).letters.findall(low)) if (
             len(w) >= 3 if cjk.match(w) is None else _HIRAGANA_PAIR.fullmatch(w) is None)]
     return frozenset([w[:4] for w in found if w not in stop])
 
@@ -778,8 +781,7 @@ def _cjk_language(text: str) -> str | None:
     scripts = _scripts()
     han, kana, hangul = (len(p.findall(text)) for p in (scripts.han, scripts.kana, scripts.hangul))
     rest = scripts.cjk.sub(" ", text)
-    others = len(_patterns(rest)[0].findall(rest)) if not rest.isascii() else len(
-        _WORD.findall(rest))
+    others = len(_patterns(rest).word.findall(rest))
     if han + kana + hangul < max(2 * others, 1):
         return None
     if hangul >= han + kana:

@@ -1065,6 +1065,8 @@ class _Builder:
 
 MAX_OUTLINE_TITLE = 60
 """Letters of an outline's point that is a heading, at most (more is a sentence)."""
+_NO_TITLE_ENDS = (".", "。", "।", *i18n.QUESTION_MARKS)
+"""How sentences and questions end, which titles do not."""
 
 
 def _outline_title(item: ListItem) -> str:
@@ -1073,7 +1075,7 @@ def _outline_title(item: ListItem) -> str:
     if not item.children or item.card or item.term:
         return ""
     title = clean_label(plain(item.text)).removesuffix(":").strip()
-    if len(title) > MAX_OUTLINE_TITLE or title.endswith((".", "。", "।", *i18n.QUESTION_MARKS)):
+    if len(title) > MAX_OUTLINE_TITLE or title.endswith(_NO_TITLE_ENDS):
         return ""
     return title
 

@@ -31,18 +31,13 @@ def is_decoration(ch: str) -> bool:
     return cat == "So" and cp >= 0x2300
 
 
-_ENUMERATOR = re.compile(r"[A-Z]\. ")
-"""A multiple-choice option's letter, as plain text writes it (``A. Paris``)."""
-
-
 def right_to_left(text: str) -> bool:
     """Whether ``text`` reads right to left: its first letter that has a direction is written
     so (Hebrew, Arabic, Persian ...), as the Unicode bidirectional algorithm decides a
-    paragraph's direction (rules P2 and P3). An option's letter (``A. ``) does not count: the
-    option is read in the direction of its text."""
+    paragraph's direction (rules P2 and P3)."""
     if text.isascii():
         return False
-    for c in text[2:] if _ENUMERATOR.match(text) else text:
+    for c in text:
         kind = unicodedata.bidirectional(c)
         if kind in ("R", "AL"):
             return True

@@ -120,6 +120,18 @@ def test_reject_reasons_in_arabic_and_hindi(question, req, reason):
     assert clean(f"{question} {req.answer}") == question or reason == "not a question"
 
 
+def test_every_language_has_a_worked_example_in_its_own_words():
+    """Without one, the model was shown an English example and wrote English questions, all
+    rejected for a note in another language."""
+    from flashgen import i18n
+    from flashgen.generate.hf import EXAMPLES
+
+    assert set(EXAMPLES) == set(i18n.LANGUAGES)
+    for lang, (context, answer, question) in EXAMPLES.items():
+        assert i18n.detect(f"{context} {question}") == lang
+        assert answer.lower() in context.lower() and question.endswith(i18n.QUESTION_MARKS)
+
+
 def test_clean_and_answer_labels_in_more_languages():
     assert clean("问题：光合作用在哪里进行？答：叶绿体") == "光合作用在哪里进行？"
     assert clean("Вопрос: Где происходит фотосинтез?") == "Где происходит фотосинтез?"

@@ -174,6 +174,25 @@ def test_words_keep_their_combining_marks():
     assert i18n.words("naïve — l'école") == ["naïve", "l'école"]  # as before
 
 
+def test_every_combining_mark_is_known_to_the_word_patterns():
+    """The marks' pattern is built from blocks, and text is sent to it by the UTF-8 lead
+    bytes of those blocks: a mark outside them, or a block the bytes miss, would cut words
+    again."""
+    import unicodedata
+
+    from flashgen import i18n
+
+    blocks = i18n._MARK_BLOCKS
+    for cp in range(0x300, 0x10000):
+        if 0xD800 <= cp < 0xE000:
+            continue  # surrogates
+        inside = any(first <= cp < stop for first, stop in blocks)
+        if unicodedata.category(chr(cp)) in ("Mn", "Mc", "Me"):
+            assert inside, hex(cp)
+        if inside:
+            assert i18n._MAY_HOLD_MARKS.search(chr(cp).encode()), hex(cp)
+
+
 def test_chinese_japanese_and_korean_words_are_pairs_of_letters():
     from flashgen import i18n
 

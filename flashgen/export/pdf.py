@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, cast
 from flashgen import i18n
 from flashgen.export.files import write_bytes
 from flashgen.export.ids import context_label
-from flashgen.export.render import body_lines
+from flashgen.export.render import OPTION_LETTER, body_lines
 from flashgen.model import Body, Card, Deck, Inline, Point, Points, Text
 from flashgen.text import right_to_left
 
@@ -112,9 +112,18 @@ def _texts(deck: Deck) -> list[str]:
     return texts
 
 
-def needs_shaping(deck: Deck) -> bool:
-    """Whether the deck's PDFs need text shaping (``_SHAPED``)."""
-    return any(not t.isascii() and _SHAPED.search(t) is not None for t in _texts(deck))
+def needs_shaping(texts: Iterable[str]) -> bool:
+    """Whether PDFs of these texts (``_texts``) need text shaping (``_SHAPED``)."""
+    return any(not t.isascii() and _SHAPED.search(t) is not None for t in texts)
+
+
+def _can_shape() -> bool:
+    """Whether fpdf2 can shape text: it does so through uharfbuzz."""
+    try:
+        import uharfbuzz  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _new_pdf(paper: str, title: str, fallback: Path | None = None,
@@ -123,7 +132,7 @@ def _new_pdf(paper: str, title: str, fallback: Path | None = None,
 
     pdf = FPDF(format=PAPERS[paper])
     if shaped:
-        _shape(pdf, title)
+        pdf.set_text_shaping(True)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, MARGIN)
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
@@ -141,28 +150,16 @@ def _new_pdf(paper: str, title: str, fallback: Path | None = None,
 
 RLM = "\u200f"
 """The right-to-left mark: invisible, it sets the direction of the line it opens."""
-_unshaped: set[str] = set()
-"""Decks already warned that their PDFs print unshaped."""
-
-
-def _shape(pdf: FPDF, title: str) -> None:
-    """Turn on fpdf2's text shaping, or warn (once a deck) that it is not installed."""
-    from fpdf.errors import FPDFException
-
-    try:
-        pdf.set_text_shaping(True)
-    except FPDFException:
-        if title not in _unshaped:
-            _unshaped.add(title)
-            log.warning("%s: its PDFs hold right-to-left or joined letters (Hebrew, Arabic, "
-                        "Devanagari ...), which print correctly only with the uharfbuzz "
-                        "package (pip install uharfbuzz); printed unshaped", title)
 
 
 def _rtl(pdf: FPDF, text: str) -> bool:
     """Whether ``text`` is set right to left (``right_to_left``), in a PDF that shapes its
-    text (fpdf2 orders directions only then)."""
-    return bool(pdf.text_shaping) and right_to_left(text)
+    text (fpdf2 orders directions only then). An option reads in its text's direction, not
+    its letter's (``A. אדום``)."""
+    if not pdf.text_shaping:
+        return False
+    letter = OPTION_LETTER.match(text)
+    return right_to_left(text[letter.end():] if letter else text)
 
 
 def _front_lines(card: Card, covered: frozenset[int]) -> list[str]:
@@ -203,8 +200,8 @@ def _lines(pdf: FPDF, w: float, h: float, text: str, indent: float = 0.0) -> Non
         w -= indent
         if not rtl:
             pdf.set_x(pdf.get_x() + indent)
-    if rtl and text[:1].isascii() and text[:1].isalpha():
-        text = RLM + text  # an option's letter (``A. אדום``) then takes its text's direction
+    if rtl and OPTION_LETTER.match(text):
+        text = RLM + text  # else its letter (``A. אדום``) would set the line left to right
     align = "R" if rtl else "L"
     if _fits(pdf, w, text):
         pdf.cell(w, h, text, align=align, new_x="LMARGIN", new_y="NEXT")
@@ -321,22 +318,25 @@ class Pictures:
             left += bw + self.ROW_GAP
 
 
-def _start(deck: Deck, paper: str, fallback: Path | None, pictures: Pictures | None
-           ) -> tuple[i18n.Language, frozenset[int], Pictures, FPDF]:
+def _start(deck: Deck, paper: str, fallback: Path | None, pictures: Pictures | None,
+           shaped: bool | None) -> tuple[i18n.Language, frozenset[int], Pictures, FPDF]:
     """What every layout starts from: the deck's language, the letters the fonts draw, the
-    picture drawer (one drawing none when not given) and a new PDF."""
+    picture drawer (one drawing none when not given) and a new PDF, its text shaped or not
+    (None: as the deck needs, when fpdf2 can)."""
+    if shaped is None:
+        shaped = needs_shaping(_texts(deck)) and _can_shape()
     return (i18n.get(deck.lang), _coverage(fallback), pictures or Pictures({}, deck.source),
-            _new_pdf(paper, deck.name, fallback, needs_shaping(deck)))
+            _new_pdf(paper, deck.name, fallback, shaped))
 
 
 # --- sheet --------------------------------------------------------------------
 
 
 def render_sheet(deck: Deck, paper: str = "a4", fallback: Path | None = None,
-                 pictures: Pictures | None = None) -> bytes:
+                 pictures: Pictures | None = None, shaped: bool | None = None) -> bytes:
     """Cards grouped by section, numbered; MCQ options lettered; answer key at the end;
     ``pictures``: draws the embedded pictures under their card's text."""
-    lang, covered, pictures, pdf = _start(deck, paper, fallback, pictures)
+    lang, covered, pictures, pdf = _start(deck, paper, fallback, pictures, shaped)
     pdf.add_page()
     width = pdf.epw
     pdf.set_font(FONT, "B", 16)
@@ -381,7 +381,6 @@ def render_sheet(deck: Deck, paper: str = "a4", fallback: Path | None = None,
         if lines and _rtl(pdf, lines[0]):  # the number on the right, where the answer starts
             pdf.set_x(MARGIN + width - 8)
             pdf.cell(8, 4.8, f"{n}.", align="R")
-            pdf.set_x(MARGIN)
         else:
             pdf.cell(8, 4.8, f"{n}.")
         pdf.set_font(FONT, "", 9.5)
@@ -542,10 +541,11 @@ def _chunks(cards: list[Card], n: int) -> Iterable[tuple[int, list[Card]]]:
 
 
 def render_cards(deck: Deck, paper: str = "a4", duplex: str = "long",
-                 fallback: Path | None = None, pictures: Pictures | None = None) -> bytes:
+                 fallback: Path | None = None, pictures: Pictures | None = None,
+                 shaped: bool | None = None) -> bytes:
     """Fronts in a 2 x 4 grid, backs on the next page placed for the printer's duplex flip;
     ``pictures``: draws the embedded pictures under their side's text."""
-    lang, covered, pictures, pdf = _start(deck, paper, fallback, pictures)
+    lang, covered, pictures, pdf = _start(deck, paper, fallback, pictures, shaped)
     pdf.set_auto_page_break(False)
     grid = _grid(pdf, 2, 4)
     per_page = grid.cols * grid.rows
@@ -572,10 +572,10 @@ def render_cards(deck: Deck, paper: str = "a4", duplex: str = "long",
 
 
 def render_fold(deck: Deck, paper: str = "a4", fallback: Path | None = None,
-                pictures: Pictures | None = None) -> bytes:
+                pictures: Pictures | None = None, shaped: bool | None = None) -> bytes:
     """Front and back side by side with a dashed fold line; cut along the rows, fold, study.
     ``pictures``: draws the embedded pictures under their side's text."""
-    lang, covered, pictures, pdf = _start(deck, paper, fallback, pictures)
+    lang, covered, pictures, pdf = _start(deck, paper, fallback, pictures, shaped)
     pdf.set_auto_page_break(False)
     grid = _grid(pdf, 2, 4)
     for start, chunk in _chunks(list(deck.cards), grid.rows):
@@ -602,12 +602,13 @@ def render_fold(deck: Deck, paper: str = "a4", fallback: Path | None = None,
     return bytes(pdf.output())
 
 
-def missing_letters(deck: Deck, fallback: Path | None = None) -> list[str]:
-    """Letters and digits of the deck's text that the fonts cannot draw (``printable`` leaves
-    them out, as it does emoji, which are meant to go), in order of first use."""
+def missing_letters(texts: Iterable[str], fallback: Path | None = None) -> list[str]:
+    """Letters and digits of these texts (``_texts``) that the fonts cannot draw
+    (``printable`` leaves them out, as it does emoji, which are meant to go), in order of
+    first use."""
     covered = _coverage(fallback)
     missing: dict[str, None] = {}
-    for text in _texts(deck):
+    for text in texts:
         if not text.isascii():
             for c in text:
                 if ord(c) not in covered and unicodedata.category(c)[0] in "LN":
@@ -620,24 +621,32 @@ def write_pdf(deck: Deck, target: Path, layouts: Iterable[str] = ("sheet",),
               media: dict[str, bytes] | None = None) -> list[Path]:
     """Write each layout: the first to ``target``, others to ``<stem>.<layout>.pdf``; ``font``
     draws what DejaVu Sans cannot; ``media``: the deck's embedded pictures by file name (every
-    layout draws them). Warns when the fonts lack letters of the deck."""
-    missing = missing_letters(deck, font)
+    layout draws them). Warns when the fonts lack letters of the deck, and when its letters
+    need shaping that fpdf2 cannot do (no uharfbuzz)."""
+    texts = _texts(deck)
+    missing = missing_letters(texts, font)
     if missing:
         shown = " ".join(missing[:8]) + (" ..." if len(missing) > 8 else "")
         fonts = "the PDF fonts" if font else "the PDF font (DejaVu Sans)"
         hint = "" if font else " (--pdf-font adds a font that has them)"
         log.warning("%s: %d letters %s cannot draw are left out of its PDFs: %s; the .apkg "
                     "and CSV keep them%s", deck.source, len(missing), fonts, shown, hint)
+    shaped = needs_shaping(texts)
+    if shaped and not _can_shape():
+        shaped = False
+        log.warning("%s: its PDFs hold right-to-left or joined letters (Hebrew, Arabic, "
+                    "Devanagari ...), which print correctly only with the uharfbuzz package "
+                    "(pip install uharfbuzz); printed unshaped", deck.source)
     pictures = Pictures(media or {}, deck.source)  # one warning per picture, not per layout
     written = []
     for i, layout in enumerate(layouts):
         path = target if i == 0 else target.with_name(f"{target.stem}.{layout}.pdf")
         if layout == "sheet":
-            data = render_sheet(deck, paper, font, pictures)
+            data = render_sheet(deck, paper, font, pictures, shaped)
         elif layout == "cards":
-            data = render_cards(deck, paper, duplex, font, pictures)
+            data = render_cards(deck, paper, duplex, font, pictures, shaped)
         elif layout == "fold":
-            data = render_fold(deck, paper, font, pictures)
+            data = render_fold(deck, paper, font, pictures, shaped)
         else:
             raise ValueError(f"unknown PDF layout {layout!r}")
         write_bytes(path, data)

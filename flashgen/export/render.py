@@ -13,6 +13,8 @@ MEDIA_NAME = re.compile(r"^fg-[0-9a-f]{16}\.[a-z0-9]{1,5}$")
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 LETTERS = string.ascii_uppercase
+OPTION_LETTER = re.compile(rf"[{LETTERS}]\. ")
+"""An option's letter as ``body_lines`` writes it (``A. Paris``)."""
 
 
 def _escape(text: str) -> str:
@@ -88,11 +90,9 @@ browser's default, and the HTML that decks written before it have."""
 
 def _direction(text: Inline) -> str:
     """``RTL`` when ``text`` reads right to left (``right_to_left``), else nothing."""
-    if len(text) == 1:  # most text is one run
-        words = text[0].text
-        return RTL if not words.isascii() and right_to_left(words) else ""
-    words = "".join([s.text for s in text if s.style != "image"])
-    return RTL if not words.isascii() and right_to_left(words) else ""
+    words = text[0].text if len(text) == 1 else "".join(  # most text is one run
+        [s.text for s in text if s.style != "image"])
+    return RTL if right_to_left(words) else ""
 
 
 def body_html(body: Body) -> str:
