@@ -92,7 +92,7 @@ def _direction(text: Inline) -> str:
     """``RTL`` when ``text`` reads right to left (``right_to_left``), else nothing."""
     words = text[0].text if len(text) == 1 else "".join(  # most text is one run
         [s.text for s in text if s.style != "image"])
-    return RTL if right_to_left(words) else ""
+    return RTL if not words.isascii() and right_to_left(words) else ""  # no call for ASCII
 
 
 def body_html(body: Body) -> str:
