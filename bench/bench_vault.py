@@ -19,7 +19,9 @@ Time grows in two parts: what every build costs whatever its size (the interpret
 and exit, imports, the workers' start, writing the package) and what each note adds. So the
 report ends with the rate of the extra notes from one size to the next (notes added over
 seconds added), and with the time this interpreter takes to start and stop with nothing to
-do (`python -c pass`), the floor of any build.
+do (`python -c pass`). Each size also reports `python -c 'import click'`, timed between its
+builds: the floor of any build and of any rebuild where nothing changed, as a share of that
+size's full build (a no-change rebuild cannot take a smaller share).
 
 --python runs the builds with another interpreter than this one, for example a virtual
 environment's (`python -m venv V && V/bin/pip install .`, as a user installs flashgen), which
@@ -177,14 +179,16 @@ def compile_code(python: str, code: Path) -> None:
                    env=_env(code), check=True)
 
 
-def start_time(python: str, runs: int) -> float:
-    """Median seconds of `python -c pass` in the builds' environment."""
-    times = []
-    for _ in range(max(runs, 11)):
-        start = time.perf_counter()
-        subprocess.run([python, "-c", "pass"], env=_env(ROOT), check=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def start_time(python: str, code: str = "pass") -> float:
+    """Seconds of one `python -c CODE` in the builds' environment."""
+    start = time.perf_counter()
+    subprocess.run([python, "-c", code], env=_env(ROOT), check=True)
+    return time.perf_counter() - start
+
+
+FLOOR = "import click"
+"""The least any build does before its work: start the interpreter and import the CLI's
+framework (click, which the brief fixes). Timed between the builds, in the same runs."""
 
 
 def count_build(python: str, vault: Path, out: Path, code: Path) -> list[int]:
@@ -262,7 +266,9 @@ def main() -> None:
             cpu: dict[str, list[float]] = {k: [] for k in codes}
             again: dict[str, list[float]] = {k: [] for k in codes}
             peaks: dict[str, list[int]] = {k: [] for k in codes}
+            floors: list[float] = []
             for run in range(args.runs):
+                floors.append(start_time(python, FLOOR))
                 # alternate, so drift hits both alike; which goes first alternates too (ABBA):
                 # an A/A run (--baseline HEAD) with a fixed order gave a ratio of 0.90
                 order = list(codes.items())
@@ -284,6 +290,10 @@ def main() -> None:
                       f"{statistics.median(cpu[name]):5.2f} CPU s), peak RSS "
                       f"{max(peaks[name]) / 1024:5.0f} MiB, no-change rebuild "
                       f"{rebuild:5.2f} s ({100 * rebuild / med:4.1f} %)", flush=True)
+            floor = statistics.median(floors)
+            print(f"{'':>8} {n:>5} notes: `python -c '{FLOOR}'` {1000 * floor:4.0f} ms "
+                  f"({100 * floor / statistics.median(full['now']):4.1f} % of the full build)",
+                  flush=True)
             if args.baseline:
                 # each pair of builds ran back to back: the median of their ratios is less
                 # moved by the VM's drift than the ratio of the medians
@@ -299,8 +309,9 @@ def main() -> None:
             print(f"from {n0} to {n1} notes: {n1 - n0} notes more in {t1 - t0:.2f} s more "
                   f"({(n1 - n0) / (t1 - t0):.0f} notes/s)")
         if medians:
-            print(f"{python} -c pass: {1000 * start_time(python, args.runs):.0f} ms (the start and "
-                  "exit of an interpreter that does nothing)")
+            start = statistics.median(start_time(python) for _ in range(max(args.runs, 11)))
+            print(f"{python} -c pass: {1000 * start:.0f} ms (the start and exit of an "
+                  "interpreter that does nothing)")
 
 
 if __name__ == "__main__":
