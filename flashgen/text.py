@@ -46,11 +46,26 @@ def right_to_left(text: str) -> bool:
     return False
 
 
+_ZWJ = "\u200d"
+
+
+def _in_word(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LM"
+
+
 def drop_decoration(text: str) -> str:
-    """``text`` without emoji or pictographs."""
+    """``text`` without emoji or pictographs. A zero-width joiner between two letters (or
+    marks) is part of a word, not of an emoji: Sinhala writes ශ්‍රී with one, Devanagari
+    its half forms (क्‍ष)."""
     if text.isascii():
         return text
-    return "".join(" " if is_decoration(c) else c for c in text)
+    if _ZWJ not in text:
+        return "".join(" " if is_decoration(c) else c for c in text)
+    last = len(text) - 1
+    return "".join(
+        c if c == _ZWJ and 0 < i < last and _in_word(text[i - 1]) and _in_word(text[i + 1])
+        else " " if is_decoration(c) else c
+        for i, c in enumerate(text))
 
 
 def collapse(text: str) -> str:

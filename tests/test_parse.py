@@ -20,6 +20,11 @@ from flashgen.text import clean_label
         ("Arrows → stay", "Arrows → stay"),
         ("📷 Computer Vision", "Computer Vision"),
         ("2024 results", "2024 results"),
+        # a joiner inside a word stays (Sinhala, a Devanagari half form); in an emoji it goes
+        ("ශ්\u200dරී ලංකාව", "ශ්\u200dරී ලංකාව"),
+        ("क्\u200dष", "क्\u200dष"),
+        ("👩\u200d🔬 Lab work", "Lab work"),
+        ("Lab\u200d🔬 work", "Lab work"),
     ],
 )
 def test_clean_label(raw, clean):
