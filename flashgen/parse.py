@@ -298,6 +298,17 @@ _TASK = re.compile(r"\[[ xX]\][ \t]+")
 """A task list item's box."""
 
 
+def _code(node: _Node) -> Inline:
+    """A code block's text (its lines kept), as a programming note writes an answer (a
+    question, then the command); nothing for an empty one, or for a diagram or query that
+    the writer's app draws (``_NOT_CODE``)."""
+    info = node.token.info.split()
+    code = node.token.content.rstrip("\n")
+    if not code.strip() or (info and info[0].lower() in _NOT_CODE):
+        return ()
+    return (Span(code, "pre"),)
+
+
 def _text_token(content: str) -> Token:
     from markdown_it.token import Token
 
@@ -906,13 +917,9 @@ class _Builder:
                 out.extend(callout if callout is not None else self.blocks(child))
             return out
         if kind in ("fence", "code_block") and top:
-            # a code block is an answer as a programming note writes one (a question, then
-            # the command); diagrams and queries are drawn by the writer's app, not read
-            info = node.token.info.split()
-            code = node.token.content.rstrip("\n")
-            if code.strip() and not (info and info[0].lower() in _NOT_CODE):
-                return [Paragraph((Span(code, "pre"),), self.ref(node))]
-        # hr, code blocks in quotes and lists, and headings inside containers carry no cards
+            code = _code(node)
+            return [Paragraph(code, self.ref(node))] if code else []
+        # hr, code blocks in quotes, and headings inside containers carry no cards
         return []
 
     def callout(self, node: _Node) -> list[Block] | None:
@@ -976,6 +983,15 @@ class _Builder:
                 texts.append(self.inline(child.children[0], self.ref(child).line))
             elif child.type in ("bullet_list", "ordered_list"):
                 children.append(self.list_block(child))
+            elif child.type in ("fence", "code_block"):
+                # under a point, as a programming note answers the question it asks; the
+                # point's text when it has none
+                code = _code(child)
+                if code and not texts and not children:
+                    texts.append(code)
+                elif code:
+                    ref = self.ref(child)
+                    children.append(ListBlock((ListItem(code, (), ref),), False, ref))
             elif child.type in ("blockquote", "html_block"):
                 for b in self.blocks(child):
                     if isinstance(b, Paragraph):

@@ -478,6 +478,26 @@ def test_a_code_block_answers_the_question_before_it():
     assert "graph TD" not in "".join(back_text(c) for c in derive(parse(text, "n.md")))
 
 
+def test_a_code_block_under_a_point_answers_it():
+    """``- How do you reverse a list?`` with the command in a code block under it made no
+    card ("no answer in the note"): code blocks in lists were dropped. The block is now the
+    point's answer, its lines kept; a point that is only a code block shows it; a diagram's
+    block is still not read."""
+    text = ("# Python\n\n## Lists\n\n- How do you reverse a list?\n  ```python\n  xs[::-1]\n"
+            "  ```\n- How do you define a doubling function?\n\n  ```\n  def double(x):\n"
+            "      return 2 * x\n  ```\n\n## Steps\n\n- Install it:\n  ```\n  pip install x\n"
+            "  ```\n-     flashgen build\n- Draw it:\n  ```mermaid\n  graph TD; A-->B\n  ```\n")
+    asked = {c.prompt: c for c in _cards(text, "question")}
+    assert body_html(asked["How do you reverse a list?"].back) == (
+        "<ul><li><pre><code>xs[::-1]</code></pre></li></ul>")
+    assert back_text(asked["How do you define a doubling function?"]) == (
+        "• def double(x):\n      return 2 * x")
+    [steps] = _cards(text, "section")
+    assert body_html(steps.back).startswith(
+        "<ul><li>Install it:<ul><li><pre><code>pip install x</code></pre></li></ul></li>"
+        "<li><pre><code>flashgen build</code></pre></li><li>Draw it:</li></ul>")
+
+
 def test_a_picture_in_a_question_answered_by_its_points_stays_on_its_front():
     """``- What is shown here? ![heart](heart.png)`` with the answer in the points under it
     showed the picture on neither side: split off as the answer, which its points replace."""

@@ -137,8 +137,11 @@ def inline_text(text: Inline, cloze: str = "show") -> str:
 def _points_lines(points: tuple[Point, ...], ordered: bool, depth: int) -> list[str]:
     lines = []
     for i, p in enumerate(points, 1):
-        bullet = f"{i}." if ordered else "•"
-        lines.append("  " * depth + f"{bullet} {inline_text(p.text)}")
+        lead = "  " * depth + (f"{i}. " if ordered else "• ")
+        text = inline_text(p.text)
+        if "\n" in text:  # a code block's lines: under the point's first, not its bullet
+            text = text.replace("\n", "\n" + " " * len(lead))
+        lines.append(lead + text)
         lines.extend(_points_lines(p.children, False, depth + 1))
     return lines
 
