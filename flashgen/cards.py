@@ -446,14 +446,26 @@ def _in_formula(text: Inline, at: int) -> bool:
     return False
 
 
+_LABEL_END = (":", "：")
+
+
 def _term_split(item: ListItem) -> tuple[Inline, Inline] | None:
     """``(term, definition)`` of a point written ``term: definition`` (or with a dash, ``=``
     or an arrow), where the term is a short name (a few words, no sentence in it, or one
     short sentence before a dash: a phrasebook's phrase); else None. A definition list's item
-    knows its term."""
+    knows its term. A point ``term:`` with points under it is defined by them (an empty
+    definition): ``**Treatment**:`` then the treatments."""
     if item.term:
         return item.term, item.text[len(item.term) + 1:]
     text = plain(item.text)
+    if item.children and text.rstrip().endswith(_LABEL_END):
+        found = _TERM_SEPARATOR.search(text)
+        if found is None or not text[found.end():].strip():
+            term = text.rstrip()[:-1].strip(" \t*_")
+            if (term and len(term) <= MAX_TERM_CHARS and len(term.split()) <= MAX_TERM_WORDS
+                    and _SENTENCE_MARK.search(term) is None and any(c.isalpha() for c in term)):
+                return cut(item.text, 0, text.rstrip().rindex(term) + len(term)), ()
+            return None
     found = _TERM_SEPARATOR.search(text)
     if found is None or _in_formula(item.text, found.start()):
         return None
@@ -626,13 +638,14 @@ def term_cards(note: Note) -> Iterator[Card]:
         if not isinstance(b, ListBlock):
             continue
         for item, term, definition in note.glossary(b) or ():
-            back: Body = (Text(definition),)
+            back: Body = (Text(definition),) if definition else ()
             if item.children:
                 back += (Points(tuple(_to_point(k) for lst in item.children
                                       for k in lst.items)),)
-            reverse = ((Text(definition),), (Text(term),)) if note.reverse else None
+            # asked the other way by its definition, or (defined by its points) by them
+            flipped: tuple[Body, Body] | None = (back[:1], (Text(term),)) if note.reverse else None
             yield note.card("term", collapse(plain(term)), (Text(term),), back, path, item.ref,
-                            reverse=reverse)
+                            reverse=flipped)
 
 
 def date_cards(note: Note) -> Iterator[Card]:
@@ -1148,6 +1161,9 @@ def _cloze(sentence: Inline, prefix: str, numbered: bool) -> tuple[Inline, str] 
                  else s.style, s.href) for s in sentence]
     if not phrases:
         return None
+    shown = "".join(s.text for s in sentence if s not in phrases)
+    if shown.rstrip().endswith(_LABEL_END) and not any(c.isalnum() for c in shown):
+        return None  # ``**Treatment**:``, a label of the points under it: nothing to recall
     letters = sum(len(s.text.strip()) for s in sentence)
     hidden = sum(len(s.text.strip()) for s in phrases)
     if hidden >= 0.8 * letters:

@@ -612,8 +612,8 @@ def test_glossary_points_make_a_card_per_term():
     # a long label, or one holding a sentence, is no term
     "- This is a whole sentence that runs on and on: yes\n- Short: ok\n",
     "- Done. Next: more\n- Short: ok\n",
-    # nothing after the separator, or no letter before it
-    "- Lead-in:\n  - a\n- Short: ok\n",
+    # nothing after the separator (and no points under it), or no letter before it
+    "- Lead-in:\n- Short: ok\n",
     "- 10: ten\n- 20: twenty\n",
     # Logseq's properties (key:: value) are no terms
     "- tags:: biology\n- alias:: cells\n",
@@ -625,6 +625,26 @@ def test_glossary_points_make_a_card_per_term():
 ])
 def test_points_that_are_not_a_glossary_make_no_term_cards(points):
     assert _cards(f"# N\n\n## S\n\n{points}", "term") == []
+
+
+def test_a_label_over_points_is_a_term_they_define():
+    """A record of labelled points, as medical and history notes write them (``**Cause**:
+    ...``, ``**Treatment**:`` and the treatments under it): the label over points was no
+    term, so the list was no glossary, and its bold labels became clozes that hide a label
+    and show nothing else (``Type 1 diabetes: _____:``). The label is now a term, its points
+    its definition (and the front of its reverse card); a label alone over points in a list
+    that is no glossary is hidden in no cloze."""
+    text = ("# Diabetes\n\n## Type 1\n\n- **Cause**: autoimmune destruction of beta cells\n"
+            "- **Treatment**:\n  - Insulin injections\n  - Glucose monitoring\n\n"
+            "## Type 2\n\n- It is the **most common** form.\n- **Risk factors**:\n"
+            "  - Obesity\n  - Inactivity\n")
+    terms = {c.prompt: c for c in derive(parse(text, "n.md"), reverse=True) if c.kind == "term"}
+    assert list(terms) == ["Cause", "Treatment"]
+    assert back_text(terms["Treatment"]) == "• Insulin injections\n• Glucose monitoring"
+    assert terms["Treatment"].context == ("Type 1",)
+    assert body_lines(terms["Treatment"].reverse[0]) == ["• Insulin injections",
+                                                         "• Glucose monitoring"]
+    assert [c.prompt for c in _cards(text, "cloze")] == ["It is the […] form."]
 
 
 def test_definition_lists_make_term_cards():

@@ -222,6 +222,11 @@ def test_pick_answers_asks_glossary_terms_by_their_definitions():
     assert [(r.answer, r.source_kind) for r in requests] == [
         ("Inflation", "cloze"), ("Deflation", "term"), ("Bread", "table")]
     assert requests[1].context == "Deflation: a general fall in prices"
+    # a term defined by the points under it is asked by them
+    listed = parse("## Type 1\n\n- Cause: autoimmunity\n- Treatment:\n  - Insulin\n"
+                   "  - Diet\n", "d.md")
+    assert [c.request.context for c in pick_answers(listed, 10)
+            if c.request.answer == "Treatment"] == ["Treatment: Insulin; Diet"]
     # a reading list is never asked about, even when written as names and descriptions
     links = parse("## Tools\n\n- [Course](https://x.org): free\n"
                   "- [Docs](https://y.org): reference\n", "r.md")

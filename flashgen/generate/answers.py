@@ -57,7 +57,10 @@ def _glossary_terms(note: Note) -> Iterator[Candidate]:
     for path, block in note.study_blocks():
         if isinstance(block, ListBlock):
             for item, term, definition in note.glossary(block) or ():
-                context = f"{collapse(plain(term))}: {collapse(plain(definition))}"
+                # a term defined by the points under it (``**Treatment**:``) by those
+                defined = (plain(definition) if definition else
+                           "; ".join(plain(k.text) for lst in item.children for k in lst.items))
+                context = f"{collapse(plain(term))}: {collapse(defined)}"
                 yield Candidate(Request(collapse(plain(term)), context, note.doc.lang, "term"),
                                 path, item.ref)
 
