@@ -146,21 +146,57 @@ class Note:
         return self._once("glossary", block, lambda: glossary(block, self))
 
     def run_in(self, paragraph: Paragraph) -> tuple[Inline, Inline] | None:
-        """``run_in(paragraph.text, self)``, unless the paragraph is a question's (asked both
-        by the term rule, which makes its card, and by the cloze rule, which leaves its title
-        to it)."""
-        return self._once("run_in", paragraph, lambda: None if _qa_pair(paragraph.text, self)
-                          is not None else run_in(paragraph.text, self))
+        """``run_in(paragraph.text, self)``, unless the paragraph is a question's or a
+        speaker's (asked both by the term rule, which makes its card, and by the cloze rule,
+        which leaves its title to it)."""
+        return self._once("run_in", paragraph, lambda: None if (
+            id(paragraph) in self.speakers or _qa_pair(paragraph.text, self) is not None)
+            else run_in(paragraph.text, self))
+
+    @cached_property
+    def speakers(self) -> frozenset[int]:
+        """The paragraphs and points (by id) of a dialogue or an interview: a run of them that
+        each open with a title in bold (``_bold_title``), in which a title comes again
+        (``**Client:** ...``, ``**Baker:** ...``, ``**Client:** ...``). Their titles are who
+        speaks, not terms to learn or to hide."""
+        out: set[int] = set()
+        asked = {*self.question_labels, *self.answer_labels}  # **Q:** and **A:** are asked
+
+        def lines(blocks: Iterable[Block | ListItem]) -> None:
+            run: list[tuple[str, int]] = []  # the titles of the run so far, and their blocks
+
+            def close() -> None:
+                if len({title for title, _ in run}) < len(run):
+                    out.update(i for _, i in run)
+                run.clear()
+
+            for b in blocks:
+                text = b.text if isinstance(b, Paragraph | ListItem) else ()
+                found = _bold_title(text) if text and text[0].style == "strong" else None
+                title = found[0].casefold() if found is not None else ""
+                if title and title not in asked:
+                    run.append((title, id(b)))
+                else:
+                    close()
+                if isinstance(b, ListBlock):
+                    lines(b.items)
+            close()
+
+        lines(self.doc.blocks)
+        for p in self.places:
+            lines(p.section.blocks)
+        return frozenset(out)
 
     def rows(self, table: Table) -> _Rows:
         """``_Rows.of(table)``."""
         return self._once("rows", table, lambda: _Rows.of(table))
 
     def asks(self, item: ListItem) -> bool:
-        """True when a list item is a question (ends in `?`, or a `**Q:**` pair) or a
-        flashcard written out."""
-        return self._once("asks", item, lambda: bool(item.card) or _is_question(plain(item.text))
-                          or _qa_pair(item.text, self) is not None)
+        """True when a list item is a question (ends in `?`, or a `**Q:**` pair), unless it
+        is a line of a dialogue (``speakers``), or a flashcard written out."""
+        return self._once("asks", item, lambda: bool(item.card) or (
+            id(item) not in self.speakers and (_is_question(plain(item.text))
+                                               or _qa_pair(item.text, self) is not None)))
 
     def heading_path(self, path: tuple[str, ...]) -> str:
         """``parent › heading``; the note's title is the parent of a top-level section."""
@@ -566,6 +602,8 @@ def glossary(block: ListBlock, note: Note) -> list[tuple[ListItem, Inline, Inlin
             return None
         if not it.term and note.asks(it):
             continue
+        if id(it) in note.speakers:
+            return None  # a dialogue written as points
         terms.append((it, *split))
     if not (len(terms) >= 2 or (terms and terms[0][0].term)) or _not_studied(block):
         return None  # most lists are no glossary: known at their first point, before this
@@ -949,8 +987,8 @@ def question_cards(note: Note) -> Iterator[Card]:
         if not isinstance(b, ListBlock) or _not_studied(b):
             continue
         for item in b.items:
-            if item.card:
-                continue  # the flashcard rule's
+            if item.card or id(item) in note.speakers:
+                continue  # the flashcard rule's; a dialogue's question is not the note's
             text = plain(item.text)
             pair = _qa_pair(item.text, note)
             if pair is not None:
@@ -1220,6 +1258,8 @@ def cloze_cards(note: Note) -> Iterator[Card]:
                 continue  # a flashcard written out is the writer's card already
             if not note.asks(it):  # a question is the question rule's
                 size = terms.get(id(it), 0) if terms else 0
+                if not size and id(it) in note.speakers:
+                    size = 1  # who speaks: not hidden
                 yield from from_inline(_unbold(it.text, size) if size else it.text, parent,
                                        path, it.ref)
             for lst in it.children:
@@ -1232,7 +1272,8 @@ def cloze_cards(note: Note) -> Iterator[Card]:
             # Obsidian callout's), hidden in no sentence: the section's title makes none
             if _qa_pair(b.text, note) is None:
                 # a theorem's or a law's title is its own card's (run_in): not hidden
-                text = _unbold(b.text, 1) if note.run_in(b) else _defined(b.text, note)
+                text = (_unbold(b.text, 1) if note.run_in(b) or id(b) in note.speakers
+                        else _defined(b.text, note))
                 yield from from_inline(text, "", path, b.ref)
         elif isinstance(b, ListBlock) and not _not_studied(b):
             # a glossary's term is its own card's, asked both ways with --reverse: not hidden

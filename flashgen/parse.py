@@ -309,6 +309,20 @@ def _code(node: _Node) -> Inline:
     return (Span(code, "pre"),)
 
 
+_BOLD = ("**", "__")
+_COLON = (":", "：")
+
+
+def _labelled(line: Inline) -> bool:
+    """Whether a line opens with a label in bold ended by a colon, inside the bold or just
+    after it."""
+    if not line or line[0].style != "strong" or not line[0].text.strip():
+        return False
+    if line[0].text.rstrip().endswith(_COLON):
+        return True
+    return len(line) > 1 and not line[1].style and line[1].text.lstrip().startswith(_COLON)
+
+
 def _text_token(content: str) -> Token:
     from markdown_it.token import Token
 
@@ -621,6 +635,15 @@ class _Builder:
                 self.tags.remove(tag)
         return ways
 
+    def labelled_lines(self, node: _Node) -> list[Block]:
+        """A paragraph of two lines or more that each open with a label in bold and a colon
+        (``**Cause:** ...``, ``**Client** : ...``), as a record or a dialogue is written
+        without bullets: each line as a paragraph of its own. Nothing for other paragraphs."""
+        lines = self.lines(node)
+        if len(lines) < 2 or not all(_labelled(spans) for spans, _, _ in lines):
+            return []
+        return [Paragraph(spans, ref) for spans, ref, _ in lines]
+
     def card_lines(self, node: _Node, top: bool) -> list[Block]:
         """A paragraph that may hold flashcards: its lines of text as paragraphs, its cards
         as lists of card points (front, and the back under it). Cards are written as
@@ -885,8 +908,13 @@ class _Builder:
         if kind == "paragraph":
             if not node.children or _COMMENT_BLOCK.match(node.children[0].token.content):
                 return []  # an Obsidian comment is for the writer alone
-            if self.cards and _may_hold_cards(node.children[0].token.content):
+            content = node.children[0].token.content
+            if self.cards and _may_hold_cards(content):
                 return self.card_lines(node, top)
+            if content.startswith(_BOLD) and "\n" in content:
+                labelled = self.labelled_lines(node)
+                if labelled:
+                    return labelled
             text = self.inline(node.children[0], self.ref(node).line)
             return [Paragraph(text, self.ref(node))] if has_content(text) else []
         if kind in ("bullet_list", "ordered_list"):

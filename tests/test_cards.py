@@ -647,6 +647,28 @@ def test_a_label_over_points_is_a_term_they_define():
     assert [c.prompt for c in _cards(text, "cloze")] == ["It is the […] form."]
 
 
+def test_a_record_makes_a_term_card_per_line_and_a_dialogue_none():
+    """Labelled lines without bullets made one term card of the first label, its answer
+    every other line (``Date`` / ``14 October 1066 Winner: William ...``). Each line is now a
+    term. A dialogue, whose labels come again (who speaks), makes no term or cloze of them
+    (``Client`` / ``Bonjour``, ``_____ : Voilà.``), and its questions are not the note's to
+    ask (they warned of no answer); its lines are a section's points. **Q:** and **A:**
+    pairs are still asked."""
+    text = ("# Notes\n\n## Hastings\n\n**Date:** 14 October 1066\n**Winner:** William\n\n"
+            "## Dialogue\n\n**Client** : Je voudrais une **baguette**.\n**Baker** : Voilà.\n"
+            "**Client** : C'est combien ?\n\n## Interview\n\n- **Reporter**: What happened?\n"
+            "- **Witness**: The king fell.\n- **Reporter**: Where?\n- **Witness**: On the hill.\n"
+            "\n## Check\n\n**Q:** Who won?\n**A:** William\n\n**Q:** When?\n**A:** 1066\n")
+    cards = derive(parse(text, "n.md"))
+    assert [(c.prompt, back_text(c)) for c in cards if c.kind == "term"] == [
+        ("Date", "14 October 1066"), ("Winner", "William")]
+    assert [c.prompt for c in cards if c.kind == "cloze"] == ["Client : Je voudrais une […]."]
+    assert [(c.prompt, back_text(c)) for c in cards if c.kind == "question"] == [
+        ("Who won?", "William"), ("When?", "1066")]
+    [interview] = [c for c in cards if c.kind == "section" and c.context == ("Interview",)]
+    assert back_text(interview).count("Reporter") == 2
+
+
 def test_definition_lists_make_term_cards():
     text = ("# Economics\n\n## Terms\n\nOpportunity cost\n: The value of the next best "
             "alternative given up.\n\nA term of more than six words in all\n: still a term, "

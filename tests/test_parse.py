@@ -379,3 +379,17 @@ def test_tex_between_dollars_is_math_and_money_is_not():
     assert points.items[0].text == (Span("Area: "), Span("\\pi r^2", "math"),
                                     Span(", costs $5 and $10"))
     assert display.text == (Span("E = mc^2", "display_math"),) and display.ref.line == 3
+
+
+def test_lines_that_each_open_with_a_label_are_paragraphs_of_their_own():
+    """A record or a dialogue written as lines without bullets (``**Date:** 1066`` then
+    ``**Winner:** William``) was one paragraph: the first label took the rest as its text.
+    Each such line is now a paragraph, where it is; a paragraph where a line has no label
+    stays one."""
+    doc = parse("# H\n\n## Hastings\n\n**Date:** 14 October 1066\n**Winner**: William\n"
+                "__Result__ : the Norman conquest\n\n**Note:** one label\nthen a plain line\n",
+                "n.md")
+    blocks = doc.sections[0].blocks
+    assert [(plain(b.text), b.ref.line) for b in blocks] == [
+        ("Date: 14 October 1066", 5), ("Winner: William", 6),
+        ("Result : the Norman conquest", 7), ("Note: one label then a plain line", 9)]
