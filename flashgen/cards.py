@@ -163,24 +163,24 @@ class Note:
         asked = {*self.question_labels, *self.answer_labels}  # **Q:** and **A:** are asked
 
         def lines(blocks: Iterable[Block | ListItem]) -> None:
-            run: list[tuple[str, int]] = []  # the titles of the run so far, and their blocks
-
-            def close() -> None:
-                if len({title for title, _ in run}) < len(run):
-                    out.update(i for _, i in run)
-                run.clear()
-
+            titles: list[str] = []  # of the run so far, and the ids of its blocks
+            ids: list[int] = []
             for b in blocks:
-                text = b.text if isinstance(b, Paragraph | ListItem) else ()
-                found = _bold_title(text) if text and text[0].style == "strong" else None
-                title = found[0].casefold() if found is not None else ""
-                if title and title not in asked:
-                    run.append((title, id(b)))
-                else:
-                    close()
-                if isinstance(b, ListBlock):
+                text = getattr(b, "text", None)  # a paragraph's or a point's
+                if text and text[0].style == "strong":
+                    found = _bold_title(text)
+                    if found is not None and found[0].casefold() not in asked:
+                        titles.append(found[0].casefold())
+                        ids.append(id(b))
+                        continue
+                if titles:
+                    if len(set(titles)) < len(titles):
+                        out.update(ids)
+                    titles, ids = [], []
+                if type(b) is ListBlock:
                     lines(b.items)
-            close()
+            if len(set(titles)) < len(titles):
+                out.update(ids)
 
         lines(self.doc.blocks)
         for p in self.places:
@@ -1199,8 +1199,8 @@ def _cloze(sentence: Inline, prefix: str, numbered: bool) -> tuple[Inline, str] 
                  else s.style, s.href) for s in sentence]
     if not phrases:
         return None
-    shown = "".join(s.text for s in sentence if s not in phrases)
-    if shown.rstrip().endswith(_LABEL_END) and not any(c.isalnum() for c in shown):
+    if sentence[-1].text.rstrip().endswith(_LABEL_END) and not any(
+            c.isalnum() for s in sentence if s not in phrases for c in s.text):
         return None  # ``**Treatment**:``, a label of the points under it: nothing to recall
     letters = sum(len(s.text.strip()) for s in sentence)
     hidden = sum(len(s.text.strip()) for s in phrases)
