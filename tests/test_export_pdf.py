@@ -332,6 +332,33 @@ def test_right_to_left_text_is_ordered_shaped_and_set_flush_right(tmp_path):
             assert (x0 - 34.0) % ((595.28 - 68.0) / 2) < 20  # on the left of its card
 
 
+def test_pictures_of_a_right_to_left_card_are_on_its_right(tmp_path):
+    """A picture of a Hebrew card was drawn on the left of the sheet, across the page from
+    where its text starts. It now ends where the text starts, on the right; an English
+    card's stays on the left."""
+    from PIL import Image
+
+    Image.new("RGB", (240, 120), "red").save(tmp_path / "sun.png")
+    for name, text in (("he", "- השמש ![](sun.png)\n- הירח\n"),
+                       ("en", "- The sun ![](sun.png)\n- The moon\n")):
+        note = tmp_path / f"{name}.md"
+        note.write_text(f"# N\n\n## S\n\n{text}", encoding="utf-8")
+        build(BuildOptions(paths=(note,), out_dir=tmp_path / "out", formats=("pdf",)))
+        run("pdftoppm", "-r", "20", "-png", "-f", "2", "-l", "2",
+            str(tmp_path / "out" / f"{name}.pdf"), str(tmp_path / name))
+        page = Image.open(next(tmp_path.glob(f"{name}-*.png"))).convert("RGB")
+        red = [x for x in range(page.width) for y in range(page.height)
+               for r, g, b in [page.getpixel((x, y))] if r > 200 and g < 60 and b < 60]
+        assert red, name
+        # where the answer key's text starts: inside the page's margin (12 mm) and the card's
+        # number (8 mm), at 20 dots an inch
+        start = (12 + 8) * 20 / 25.4
+        if name == "he":
+            assert max(red) == pytest.approx(page.width - start, abs=3)
+        else:
+            assert min(red) == pytest.approx(start, abs=3)
+
+
 def test_left_to_right_decks_are_not_shaped(seed_note):
     from flashgen.export.pdf import _texts, needs_shaping
 

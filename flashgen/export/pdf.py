@@ -284,15 +284,17 @@ class Pictures:
             return False
         return True
 
-    def draw(self, pdf: FPDF, names: list[str], x: float, width: float) -> None:
-        """Draw the pictures ``names`` one under the other from the current line, at ``x``,
-        at most ``width`` wide and PICTURE_HEIGHT high; the next line follows them."""
+    def draw(self, pdf: FPDF, names: list[str], x: float, width: float,
+             end: bool = False) -> None:
+        """Draw the pictures ``names`` one under the other from the current line, in the
+        ``width`` from ``x``, at most PICTURE_HEIGHT high; the next line follows them. Each
+        starts at ``x``, or (``end``: its card reads right to left) ends at ``x + width``."""
         for name, natural_w, natural_h in self.sizes(pdf, names):
             scale = min(1.0, width / natural_w, PICTURE_HEIGHT / natural_h)
             w, h = natural_w * scale, natural_h * scale
             if pdf.will_page_break(h + 2):
                 pdf.add_page()
-            if self.place(pdf, name, x, pdf.get_y() + 1, w, h):
+            if self.place(pdf, name, x + width - w if end else x, pdf.get_y() + 1, w, h):
                 pdf.set_y(pdf.get_y() + h + 2)
 
     ROW_GAP = 2.0
@@ -368,7 +370,9 @@ def render_sheet(deck: Deck, paper: str = "a4", fallback: Path | None = None,
             pdf.set_font(FONT, "", 10)
             for line in lines[1:]:
                 _lines(pdf, width, 5.2, line, indent=6)
-            pictures.draw(pdf, _pictures(card.front), MARGIN + 6, width - 6)
+            rtl = bool(lines) and _rtl(pdf, lines[0])  # its indent, and pictures, on the right
+            pictures.draw(pdf, _pictures(card.front), MARGIN + (0 if rtl else 6), width - 6,
+                          end=rtl)
             pdf.ln(1.5)
     pdf.add_page()
     pdf.set_font(FONT, "B", 14)
@@ -378,7 +382,8 @@ def render_sheet(deck: Deck, paper: str = "a4", fallback: Path | None = None,
             pdf.add_page()
         lines = _back_lines(card, covered)
         pdf.set_font(FONT, "B", 9.5)
-        if lines and _rtl(pdf, lines[0]):  # the number on the right, where the answer starts
+        rtl = bool(lines) and _rtl(pdf, lines[0])
+        if rtl:  # the number (and the pictures) on the right, where the answer starts
             pdf.set_x(MARGIN + width - 8)
             pdf.cell(8, 4.8, f"{n}.", align="R")
         else:
@@ -387,7 +392,7 @@ def render_sheet(deck: Deck, paper: str = "a4", fallback: Path | None = None,
         for line in lines:
             pdf.set_x(MARGIN)
             _lines(pdf, width, 4.8, line, indent=8)
-        pictures.draw(pdf, _pictures(card.back), MARGIN + 8, width - 8)
+        pictures.draw(pdf, _pictures(card.back), MARGIN + (0 if rtl else 8), width - 8, end=rtl)
         pdf.ln(1)
     return bytes(pdf.output())
 
