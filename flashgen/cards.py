@@ -440,22 +440,30 @@ def _names(cell: str, word: str) -> bool:
 
 def table_cards(note: Note) -> Iterator[Card]:
     """One card per table row: its other columns, asked by its first cell (and, with
-    ``reverse``, the other way round, unless another row has the same cells)."""
+    ``reverse``, the other way round, unless another row has the same cells). A first cell
+    that asks a question is the front as it is written; so is every first cell of a table of
+    two columns where one does (Cornell notes: ``| Cue | Notes |``, the cues prompts)."""
     lang = note.lang
     for path, table in _tables(note):
         key_header = plain(table.header[0])
         found = note.rows(table)
+        prompts = len(table.header) == 2 and any(_is_question(r.key) for r in found.rows)
         for row, ref, r in zip(table.rows, table.row_refs, found.rows, strict=False):
             if not r.key or not r.asked:
                 continue
-            columns = i18n.join_names([h for h, _ in r.asked], lang)
-            prompt = lang.table_prompt.format(key=r.key, key_header=key_header, columns=columns)
             back = _row_back(r.asked)
+            asks = _is_question(r.key)
             reverse = None
-            if note.reverse and r.clue and r.clue not in found.shared:
+            if note.reverse and r.clue and r.clue not in found.shared and not asks:
                 ask = _fill(lang.table_reverse, key_header=key_header,
                             values=_join(r.clues, "; ") if r.styled else r.clue)
                 reverse = ((Text(ask),), (Text(row[0]),))
+            if prompts or asks:
+                yield note.card("table", r.key, (Text(row[0]),), back, path, ref,
+                                reverse=reverse)
+                continue
+            columns = i18n.join_names([h for h, _ in r.asked], lang)
+            prompt = lang.table_prompt.format(key=r.key, key_header=key_header, columns=columns)
             front = (_fill(lang.table_prompt, key=row[0], key_header=key_header, columns=columns)
                      if r.styled else _span_text(prompt))
             yield note.card("table", prompt, (Text(front),), back, path, ref, reverse=reverse)

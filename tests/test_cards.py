@@ -451,6 +451,27 @@ def test_a_table_of_questions_asks_them():
         assert first.ref.line == 7
 
 
+def test_a_cue_that_asks_is_its_card_front_as_written():
+    """Cornell notes (``| Cue | Notes |``, some cues questions) made ``Where does it
+    happen? (Cue): what is the Notes?``: the cue column holds prompts, not keys to ask by.
+    A table of two columns where a first cell asks takes every first cell as its card's
+    front; in a wider table, a row whose first cell asks does. Other tables are asked as
+    before."""
+    text = ("# Photosynthesis\n\n| Cue | Notes |\n|---|---|\n"
+            "| Where does it happen? | In the chloroplasts |\n| Inputs | CO₂, water, light |\n"
+            "| Outputs | Glucose and oxygen |\n\n## Organs\n\n| Organ | Role | Site |\n"
+            "|---|---|---|\n| Which organ pumps blood? | Circulation | Chest |\n"
+            "| Lung | Gas exchange | Chest |\n")
+    cards = _cards(text, "table", reverse=True)
+    assert [(c.prompt, back_text(c)) for c in cards] == [
+        ("Where does it happen?", "In the chloroplasts"), ("Inputs", "CO₂, water, light"),
+        ("Outputs", "Glucose and oxygen"),
+        ("Which organ pumps blood?", "• Role: Circulation\n• Site: Chest"),
+        ("Lung (Organ): what is the Role and Site?", "• Role: Gas exchange\n• Site: Chest")]
+    # a question is not asked the other way round (by its answer); a cue is
+    assert [c.reverse is not None for c in cards] == [False, True, True, False, True]
+
+
 def test_equations_are_not_terms():
     """``1. $v = u + at$`` made a term card ``v`` / ``u + at``: the ``=`` of a formula (or of
     code) parts no term from its definition. ``Speed = distance / time`` in words still does."""
