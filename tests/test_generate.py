@@ -222,6 +222,10 @@ def test_pick_answers_asks_glossary_terms_by_their_definitions():
     assert [(r.answer, r.source_kind) for r in requests] == [
         ("Inflation", "cloze"), ("Deflation", "term"), ("Bread", "table")]
     assert requests[1].context == "Deflation: a general fall in prices"
+    # who speaks in a dialogue is not asked for; a bold word of what is said is
+    talk = parse("## At the baker's\n\n- **Client**: I would like a **baguette**.\n"
+                 "- **Baker**: Here you are.\n- **Client**: How much is it?\n", "t.md")
+    assert [c.request.answer for c in pick_answers(talk, 10)] == ["baguette"]
     # a term defined by the points under it is asked by them
     listed = parse("## Type 1\n\n- Cause: autoimmunity\n- Treatment:\n  - Insulin\n"
                    "  - Diet\n", "d.md")

@@ -29,22 +29,25 @@ _TERM = re.compile(r"(?<=[\s(,;:])([A-Z][\w]*[A-Z0-9][\w]*|[A-Z][a-z]+(?: [A-Z][
 
 
 def _bold(note: Note) -> Iterator[Candidate]:
+    """Bold phrases, but not who speaks in a dialogue (``Note.speakers``)."""
     lang = note.doc.lang
     for path, block in note.study_blocks():
         if isinstance(block, Paragraph):
-            texts = [(block.text, block.ref)]
+            found: list[Paragraph | ListItem] = [block]
         elif isinstance(block, ListBlock):
-            items: list[ListItem] = []
+            found = []
             stack = list(block.items)
             while stack:
                 it = stack.pop(0)
-                items.append(it)
+                found.append(it)
                 stack.extend(k for lst in it.children for k in lst.items)
-            texts = [(it.text, it.ref) for it in items]
         else:
             continue
-        for text, ref in texts:
+        for b in found:
+            text, ref = b.text, b.ref
             context = collapse(plain(text))
+            if id(b) in note.speakers:
+                text = text[1:]
             for span in text:
                 phrase = collapse(span.text)
                 if (span.style == "strong" and len(phrase) >= 3 and not phrase.endswith(":")
