@@ -23,9 +23,11 @@ MD_ATOMS = st.sampled_from([
     "{{cloze ", "<sub>", "</sub>", "<b>", "</b>", "<br>", "<aside>\n", "<a href='javascript:x'>",
     "</a>", "<mark onclick=x>", "START\n", "\nEND\n", "Back: ", "Basic\n", "STARTI ", " ENDI",
     "{{c2::", "::<b>h</b>}}", "{{c70000::", "{{c0::",
+    # code blocks, under points too; labelled lines, a dialogue's among them
+    "```", "\n  ```\n", "\n- ", "\n  - ", "**Client**: ", "\n**Baker** : ",
 ])
 MARKDOWN = st.lists(st.one_of(MD_ATOMS, st.text(max_size=12)), max_size=60).map("".join)
-LIVE = re.compile(r"<(?!/?(?:b|i|code|ul|ol|li|div|span|a href=\"https?:|img src=\"fg-)[ >])",
+LIVE = re.compile(r"<(?!/?(?:b|i|code|pre|ul|ol|li|div|span|a href=\"https?:|img src=\"fg-)[ >])",
                   re.IGNORECASE)
 
 
