@@ -930,6 +930,10 @@ class _Builder:
             return [Paragraph((Span(tex, "display_math"),), self.ref(node))] if tex else []
         if kind == "html_block":
             raw = node.token.content.strip()
+            if raw[:1] == "<" and "<table" in raw.lower():
+                table = self.html_table(node)
+                if table is not None:
+                    return [table]
             found = _html_tokens(raw)
             if found is None:
                 text = tuple(_html_spans(raw, "", ""))
@@ -1087,6 +1091,33 @@ class _Builder:
         if _numbers_rows(header, rows):  # the rows' numbers are nothing to learn
             header, rows = header[1:], [r[1:] for r in rows]
         return Table(header, tuple(rows), tuple(refs), self.ref(node))
+
+    def html_table(self, node: _Node) -> Table | None:
+        """A table written in HTML (``<table>``, its header row of ``<th>`` cells or in
+        ``<thead>``), as ``table`` reads one written in Markdown; None for HTML that holds
+        more than one table, or a table without a header row (nothing names its columns)."""
+        found = _html_rows(node.token.content)
+        if not found or not found[0][1]:
+            return None
+        first = self.ref(node).line
+        rows = [(self.line_ref(first + at), tuple(clean_inline(self.html_inline(c, first + at))
+                                                  for c in cells)) for at, _, cells in found]
+        header = rows[0][1]
+        width = len(header)
+        body = [tuple(r[:width]) + ((),) * (width - len(r)) for _, r in rows[1:]]
+        if _numbers_rows(header, body):  # the rows' numbers are nothing to learn
+            header, body = header[1:], [r[1:] for r in body]
+        return Table(header, tuple(body), tuple(ref for ref, _ in rows[1:]), self.ref(node))
+
+    def html_inline(self, raw: str, line: int) -> Inline:
+        """A piece of HTML as text: its styles, images and line breaks read (``_html_tokens``),
+        else (another tag in it) as written."""
+        found = _html_tokens(raw.strip())
+        if found is None:
+            return tuple(_html_spans(raw.strip(), "", ""))
+        spans = self.spans(found, line)
+        return cut(tuple(s.with_text(_BLANKS.sub(" ", s.text)) if s.style != "image" else s
+                         for s in spans), 0)
 
     # -- inline ---------------------------------------------------------------
 
@@ -1571,6 +1602,63 @@ def _html_tokens(raw: str) -> list[Token] | None:
         else:
             out.append(_text_token(html.unescape(piece)))
     return out
+
+
+_TABLE_PARTS = frozenset(["thead", "tbody", "tfoot", "colgroup", "col"])
+"""Tags of a table that hold rows or describe columns: read through."""
+
+
+def _html_rows(raw: str) -> list[tuple[int, bool, list[str]]] | None:
+    """The rows of the one HTML table that ``raw`` is (blanks, comments and a caption
+    around or in it aside): each row's line (counted from 0), whether it heads the table
+    (in ``<thead>``, or all its cells ``<th>``), and its cells' HTML. None when ``raw`` holds
+    anything else: text outside the table, a second table, one inside a cell."""
+    rows: list[tuple[int, bool, list[str], list[bool]]] = []  # and whether each cell is a th
+    cell: list[str] | None = None  # the open cell's pieces
+    depth = line = 0
+    in_head = skipping = False
+
+    def close_cell() -> None:
+        nonlocal cell
+        if cell is not None:
+            rows[-1][2].append("".join(cell))
+        cell = None
+
+    for piece in _HTML_PIECES.findall(raw):
+        tag = _HTML_TAG.match(piece) if piece[:1] == "<" and len(piece) > 1 else None
+        name = tag.group(2).lower() if tag is not None else ""
+        closing = tag is not None and bool(tag.group(1))
+        if name == "table":
+            if closing:
+                close_cell()
+                depth = 0
+            elif depth or rows:
+                return None  # a table in a cell, or a second table
+            else:
+                depth = 1
+        elif name == "caption" or skipping:
+            skipping = not closing if name == "caption" else skipping
+        elif not depth:
+            if piece.strip() and not piece.startswith("<!--"):
+                return None  # text beside the table
+        elif name in _TABLE_PARTS:
+            in_head = name == "thead" and not closing
+        elif name == "tr":
+            close_cell()
+            if not closing:
+                rows.append((line, in_head, [], []))
+        elif name in ("td", "th"):
+            close_cell()
+            if not closing and rows:
+                cell = []
+                rows[-1][3].append(name == "th")
+        elif cell is not None and not piece.startswith("<!--"):
+            cell.append(piece)
+        line += piece.count("\n")
+    if depth:
+        return None  # never closed
+    found = [(at, head or all(ths), cells) for at, head, cells, ths in rows if cells]
+    return found or None
 
 
 def _html_spans(raw: str, style: str, href: str) -> list[Span]:

@@ -393,3 +393,24 @@ def test_lines_that_each_open_with_a_label_are_paragraphs_of_their_own():
     assert [(plain(b.text), b.ref.line) for b in blocks] == [
         ("Date: 14 October 1066", 5), ("Winner: William", 6),
         ("Result : the Norman conquest", 7), ("Note: one label then a plain line", 9)]
+
+
+def test_a_table_written_in_html_is_a_table():
+    """A table written in HTML (as notes do for what Markdown's tables cannot hold, and as
+    some apps export them) made no card: its text was one paragraph. It is now a table, read
+    as one written in Markdown: its header row in ``<thead>`` or of ``<th>`` cells, its cells'
+    bold, breaks and pictures read, end tags that HTML lets one leave out left out, each
+    row where it is written. One without a header row, or beside text, stays text."""
+    doc = parse("# Planets\n\n<table>\n<thead><tr><th>Planet</th><th>Moons</th></tr></thead>\n"
+                "<tr><td><b>Mars</b><td>2 <!-- Phobos, Deimos -->\n"
+                "<tr><td>Jupiter</td><td>95<br>(most of them small)</td></tr>\n</table>\n\n"
+                "<table><tr><td>no</td><td>header</td></tr></table>\n\n"
+                "Text <table><tr><th>a</th></tr></table>\n", "n.md")
+    table, *rest = doc.blocks
+    assert isinstance(table, Table)
+    assert [plain(h) for h in table.header] == ["Planet", "Moons"]
+    assert [[plain(c) for c in r] for r in table.rows] == [["Mars", "2"],
+                                                         ["Jupiter", "95 (most of them small)"]]
+    assert [s.style for s in table.rows[0][0]] == ["strong"]
+    assert [r.line for r in table.row_refs] == [5, 6]
+    assert [type(b).__name__ for b in rest] == ["Paragraph", "Paragraph"]

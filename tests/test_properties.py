@@ -25,6 +25,8 @@ MD_ATOMS = st.sampled_from([
     "{{c2::", "::<b>h</b>}}", "{{c70000::", "{{c0::",
     # code blocks, under points too; labelled lines, a dialogue's among them
     "```", "\n  ```\n", "\n- ", "\n  - ", "**Client**: ", "\n**Baker** : ",
+    # tables written in HTML
+    "<table>", "</table>", "<tr>", "<th>", "<td>", "</td>", "<thead>", "<caption>",
 ])
 MARKDOWN = st.lists(st.one_of(MD_ATOMS, st.text(max_size=12)), max_size=60).map("".join)
 LIVE = re.compile(r"<(?!/?(?:b|i|code|pre|ul|ol|li|div|span|a href=\"https?:|img src=\"fg-)[ >])",
