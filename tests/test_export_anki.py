@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -314,7 +315,27 @@ def test_right_to_left_cards_read_right_to_left_in_anki(tmp_path, anki, monkeypa
     assert not log.new
     anki.col.models._clear_cache()  # the Python side caches note types
     css = anki.col.models.get(BASIC_MODEL_ID)["css"]
-    assert "text-align: start" in css and "text-align: left" not in css
+    card = re.search(r"(?m)^\.card \{([^}]*)\}", css)
+    assert card is not None and "text-align: start" in card.group(1)
+
+
+def test_code_reads_left_to_right_and_wraps_in_anki(tmp_path, anki):
+    """Code had no style of its own: on a phone a long line ran off the card (``<pre>``
+    does not wrap), and in a right-to-left card its lines were set flush right, their
+    punctuation reordered. The note types now set code left to right, flush left, wrapped."""
+    import_note(anki, tmp_path, "he.md",
+                "# פייתון\n\n## רשימות\n\n- הפיכת רשימה\n  ```python\n"
+                "  xs = list(reversed(xs))  # " + "long comment " * 12 + "\n  ```\n- מיון רשימה\n")
+    (section,) = anki.notes("tag:flashgen::section")
+    assert section["Back"].startswith('<ul dir="rtl"><li>הפיכת רשימה<ul><li><pre><code>xs = ')
+    css = section.note_type()["css"]
+    rule = re.search(r"(?m)^pre \{([^}]*)\}", css)
+    assert rule is not None, css
+    declared = {k.strip(): v.strip() for k, v in (d.split(":", 1) for d in
+                                                   rule.group(1).split(";") if ":" in d)}
+    assert (declared["direction"], declared["text-align"], declared["white-space"]) == (
+        "ltr", "left", "pre-wrap")
+    assert re.search(r"(?m)^code \{[^}]*direction: ltr", css)
 
 
 def test_flashcards_written_out_through_anki(tmp_path, anki):

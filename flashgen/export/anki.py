@@ -40,6 +40,12 @@ CSS = """\
 .options li.correct { border-color: #2e7d32; background: #e8f5e9; font-weight: 600; }
 .letter { font-weight: 600; margin-inline-end: .3em; }
 .cloze { font-weight: 700; color: #1565c0; }
+pre, code { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace;
+  font-size: .88em; }
+code { direction: ltr; unicode-bidi: isolate; }
+pre { direction: ltr; text-align: left; white-space: pre-wrap; overflow-wrap: anywhere;
+  background: #f3f3f6; padding: .4em .6em; border-radius: 6px; margin: .3em 0; }
+pre code { font-size: 1em; }
 hr#answer { border: none; border-top: 1px solid #d0d0d7; }
 .nightMode.card, .night_mode .card, .nightMode .card { color: #e6e6ea; background: #1e1e22; }
 .nightMode .context, .night_mode .context, .nightMode .hint, .night_mode .hint { color: #a0a0aa; }
@@ -50,6 +56,7 @@ hr#answer { border: none; border-top: 1px solid #d0d0d7; }
   border-color: #81c784; background: #1b3a1f; }
 .nightMode .cloze, .night_mode .cloze { color: #90caf9; }
 .nightMode hr#answer, .night_mode hr#answer { border-top-color: #4a4a52; }
+.nightMode pre, .night_mode pre { background: #2a2a30; }
 """
 
 _FOOT = (
