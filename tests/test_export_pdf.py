@@ -8,7 +8,7 @@ import pytest
 
 from flashgen.cards import derive
 from flashgen.export.pdf import SIZES, _fit, _height, _lines, _new_pdf, printable
-from flashgen.export.render import body_lines
+from flashgen.export.render import Line, body_lines
 from flashgen.model import Deck
 from flashgen.parse import parse
 from flashgen.pipeline import BuildOptions, build
@@ -57,6 +57,25 @@ def test_fonts_are_embedded(seed_pdfs, layout):
     assert fonts
     for row in fonts:
         assert row.split()[-5] == "yes", row  # the "emb" column
+    assert "Mono" not in " ".join(fonts)  # no code in the seed: no monospace font
+
+
+def test_code_is_set_in_a_monospace_font(tmp_path):
+    """Code blocks printed in the text's proportional font, where an indent of spaces is
+    narrower than the letters above it. Their lines are now set in DejaVu Sans Mono (in
+    every layout), the rest of the card in DejaVu Sans."""
+    note = tmp_path / "py.md"
+    note.write_text("# Python\n\n## Functions\n\n- How do you define a doubling function?\n"
+                    "  ```python\n  def double(x):\n      return 2 * x\n  ```\n", encoding="utf-8")
+    build(BuildOptions(paths=(note,), out_dir=tmp_path / "out", formats=("pdf",),
+                       pdf_layouts=("sheet", "cards", "fold")))
+    for name, page in (("py.pdf", 2), ("py.cards.pdf", 2), ("py.fold.pdf", 1)):
+        pdf = tmp_path / "out" / name
+        assert "DejaVuSansMono" in run("pdffonts", str(pdf))
+        words = {w[3]: w for w in _words(pdf, page)}
+        (def_x0, def_x1, _, _), (return_x0, *_) = words["def"], words["return"]
+        # the body's indent is four letters wide, as "def" is three: each letter as wide
+        assert return_x0 - def_x0 == pytest.approx(4 * (def_x1 - def_x0) / 3, rel=0.05), name
 
 
 def test_emoji_are_dropped_not_boxed():
@@ -155,7 +174,7 @@ def test_empty_deck_still_prints(tmp_path):
 def test_card_text_takes_the_largest_size_that_fits(words):
     pdf = _new_pdf("a4", "t")
     pdf.add_page()
-    lines = ["Question " + "word " * words, "second line " * (words // 4)]
+    lines = [Line("Question " + "word " * words), Line("second line " * (words // 4))]
     w, h = 85.0, 55.0
     size, used = _fit(pdf, lines, w, h, True)
     fitting = [s for s in SIZES if _height(pdf, lines, w, s, True) <= h]
@@ -247,7 +266,7 @@ def test_a_line_that_fits_takes_one_line_and_a_long_one_wraps():
         assert round((pdf.y - y) / 5) == lines and pdf.x == pdf.l_margin
         dry = pdf.multi_cell(100, 5, text, dry_run=True, output="LINES")
         assert len(dry) == lines  # as fpdf2's own line breaking counts them
-        assert _height(pdf, [text], 100, 10, False) == lines * 4.5 + 1.2
+        assert _height(pdf, [Line(text)], 100, 10, False) == lines * 4.5 + 1.2
 
 
 def test_pictures_are_drawn_in_every_pdf_layout(tmp_path, caplog):

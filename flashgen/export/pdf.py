@@ -1,7 +1,8 @@
 """Deck -> printable PDFs with fpdf2: a study sheet, duplex cut-out cards, fold-over cards.
 
 Text is set in the bundled DejaVu Sans (embedded, wide Unicode coverage), with the user's
-font (--pdf-font) as fpdf2's fallback for the letters it lacks (Chinese, Japanese, Korean).
+font (--pdf-font) as fpdf2's fallback for the letters it lacks (Chinese, Japanese, Korean);
+code blocks in DejaVu Sans Mono, their spaces kept.
 A deck holding scripts that are written right to left (Hebrew, Arabic, Persian) or whose
 letters join and combine (Arabic, the Indic scripts, Thai) is set with fpdf2's text shaping
 (HarfBuzz, through uharfbuzz), which also orders mixed directions by the Unicode
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, cast
 from flashgen import i18n
 from flashgen.export.files import write_bytes
 from flashgen.export.ids import context_label
-from flashgen.export.render import OPTION_LETTER, body_lines
+from flashgen.export.render import OPTION_LETTER, Line, body_lines, side_lines
 from flashgen.model import Body, Card, Deck, Inline, Point, Points, Text
 from flashgen.text import right_to_left
 
@@ -38,6 +39,8 @@ log = logging.getLogger("flashgen")
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT = "DejaVu"
+MONO = "DejaVuMono"
+"""Code blocks' font (DejaVu Sans Mono), embedded only in PDFs that show one."""
 FALLBACK = "Fallback"
 """The font given with --pdf-font, for letters DejaVu Sans lacks."""
 LAYOUTS = ("sheet", "cards", "fold")
@@ -84,11 +87,13 @@ def font_error(path: Path) -> str | None:
     return None
 
 
-def printable(text: str, covered: frozenset[int] | None = None) -> str:
+def printable(text: str, covered: frozenset[int] | None = None, code: bool = False) -> str:
     """``text`` without characters the embedded fonts lack (``covered``: by default DejaVu
-    Sans's), spaces tidied."""
+    Sans's), spaces tidied; in ``code``, where spaces indent and align, kept."""
     covered = covered or _coverage()
     out = "".join(c for c in text if ord(c) in covered or c in "\n\t")
+    if code:
+        return "\n".join(line.rstrip() for line in out.expandtabs(4).split("\n")).strip("\n")
     lines = []
     for line in out.split("\n"):
         indent = "   " * ((len(line) - len(line.lstrip(" "))) // 2)  # keep nesting visible
@@ -127,7 +132,7 @@ def _can_shape() -> bool:
 
 
 def _new_pdf(paper: str, title: str, fallback: Path | None = None,
-             shaped: bool = False) -> FPDF:
+             shaped: bool = False, mono: bool = False) -> FPDF:
     from fpdf import FPDF
 
     pdf = FPDF(format=PAPERS[paper])
@@ -137,9 +142,15 @@ def _new_pdf(paper: str, title: str, fallback: Path | None = None,
     pdf.set_auto_page_break(True, MARGIN)
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    fallbacks = []
+    if mono:  # code; what DejaVu Sans Mono lacks, DejaVu Sans draws
+        pdf.add_font(MONO, "", str(FONT_DIR / "DejaVuSansMono.ttf"))
+        fallbacks.append(FONT)
     if fallback is not None:  # draws what DejaVu Sans lacks, in bold text too
         pdf.add_font(FALLBACK, "", str(fallback))
-        pdf.set_fallback_fonts([FALLBACK], exact_match=False)
+        fallbacks.append(FALLBACK)
+    if fallbacks:
+        pdf.set_fallback_fonts(fallbacks, exact_match=False)
     pdf.set_title(printable(title, _coverage(fallback)))
     pdf.set_creator("flashgen")
     # a fixed date keeps rebuilds of an unchanged note byte-identical
@@ -162,16 +173,31 @@ def _rtl(pdf: FPDF, text: str) -> bool:
     return right_to_left(text[letter.end():] if letter else text)
 
 
-def _front_lines(card: Card, covered: frozenset[int]) -> list[str]:
-    return [printable(x, covered) for x in body_lines(card.front, cloze="hide")]
+def _front_lines(card: Card, covered: frozenset[int]) -> list[Line]:
+    return [x._replace(text=printable(x.text, covered, x.code))
+            for x in side_lines(card.front, cloze="hide")]
 
 
-def _back_lines(card: Card, covered: frozenset[int]) -> list[str]:
+def _back_lines(card: Card, covered: frozenset[int]) -> list[Line]:
     if card.kind == "cloze":
-        lines = body_lines(card.front, cloze="mark") + body_lines(card.back)
+        lines = side_lines(card.front, cloze="mark") + side_lines(card.back)
     else:
-        lines = body_lines(card.back)
-    return [printable(x, covered) for x in lines]
+        lines = side_lines(card.back)
+    return [x._replace(text=printable(x.text, covered, x.code)) for x in lines]
+
+
+def _has_code(deck: Deck) -> bool:
+    """Whether a card of ``deck`` shows a code block."""
+    return any(line.code for card in deck.cards for side in (card.front, card.back)
+               for line in side_lines(side))
+
+
+def _font(pdf: FPDF, line: Line, bold: bool, size: float) -> None:
+    """The font of a line: code's, else the text's, in bold when asked."""
+    if line.code:
+        pdf.set_font(MONO, "", size * 0.9)  # a size smaller: its letters are wider
+    else:
+        pdf.set_font(FONT, "B" if bold else "", size)
 
 
 def _back_pictures(card: Card) -> list[str]:
@@ -324,11 +350,11 @@ def _start(deck: Deck, paper: str, fallback: Path | None, pictures: Pictures | N
            shaped: bool | None) -> tuple[i18n.Language, frozenset[int], Pictures, FPDF]:
     """What every layout starts from: the deck's language, the letters the fonts draw, the
     picture drawer (one drawing none when not given) and a new PDF, its text shaped or not
-    (None: as the deck needs, when fpdf2 can)."""
+    (None: as the deck needs, when fpdf2 can), with a monospace font when a card shows code."""
     if shaped is None:
         shaped = needs_shaping(_texts(deck)) and _can_shape()
     return (i18n.get(deck.lang), _coverage(fallback), pictures or Pictures({}, deck.source),
-            _new_pdf(paper, deck.name, fallback, shaped))
+            _new_pdf(paper, deck.name, fallback, shaped, _has_code(deck)))
 
 
 # --- sheet --------------------------------------------------------------------
@@ -362,15 +388,16 @@ def render_sheet(deck: Deck, paper: str = "a4", fallback: Path | None = None,
             _lines(pdf, width, 7, printable(section, covered))
         for n, card in items:
             lines = _front_lines(card, covered)
-            pdf.set_font(FONT, "B", 10)
-            head = f"{n}. {lines[0] if lines else ''}{_marker(card, lang)}"
+            first = lines[0] if lines else Line("")
+            _font(pdf, first, True, 10)
+            head = f"{n}. {first.text}{_marker(card, lang)}"
             if pdf.will_page_break(5.2 * len(lines) + 2):
                 pdf.add_page()
             _lines(pdf, width, 5.2, head)
-            pdf.set_font(FONT, "", 10)
             for line in lines[1:]:
-                _lines(pdf, width, 5.2, line, indent=6)
-            rtl = bool(lines) and _rtl(pdf, lines[0])  # its indent, and pictures, on the right
+                _font(pdf, line, False, 10)
+                _lines(pdf, width, 5.2, line.text, indent=6)
+            rtl = _rtl(pdf, first.text)  # its indent, and pictures, on the right
             pictures.draw(pdf, _pictures(card.front), MARGIN + (0 if rtl else 6), width - 6,
                           end=rtl)
             pdf.ln(1.5)
@@ -382,16 +409,16 @@ def render_sheet(deck: Deck, paper: str = "a4", fallback: Path | None = None,
             pdf.add_page()
         lines = _back_lines(card, covered)
         pdf.set_font(FONT, "B", 9.5)
-        rtl = bool(lines) and _rtl(pdf, lines[0])
+        rtl = bool(lines) and _rtl(pdf, lines[0].text)
         if rtl:  # the number (and the pictures) on the right, where the answer starts
             pdf.set_x(MARGIN + width - 8)
             pdf.cell(8, 4.8, f"{n}.", align="R")
         else:
             pdf.cell(8, 4.8, f"{n}.")
-        pdf.set_font(FONT, "", 9.5)
         for line in lines:
+            _font(pdf, line, False, 9.5)
             pdf.set_x(MARGIN)
-            _lines(pdf, width, 4.8, line, indent=8)
+            _lines(pdf, width, 4.8, line.text, indent=8)
         pictures.draw(pdf, _pictures(card.back), MARGIN + (0 if rtl else 8), width - 8, end=rtl)
         pdf.ln(1)
     return bytes(pdf.output())
@@ -450,14 +477,14 @@ def _cut_marks(pdf: FPDF, grid: Grid) -> None:
         pdf.line(x1 + 1, y, x1 + 6, y)
 
 
-def _height(pdf: FPDF, lines: list[str], w: float, size: float, bold_first: bool) -> float:
+def _height(pdf: FPDF, lines: list[Line], w: float, size: float, bold_first: bool) -> float:
     total = 0.0
     for i, line in enumerate(lines):
-        pdf.set_font(FONT, "B" if (bold_first and i == 0) else "", size)
-        if _fits(pdf, w, line):
+        _font(pdf, line, bold_first and i == 0, size)
+        if _fits(pdf, w, line.text):
             n = 1
         else:
-            wrapped = pdf.multi_cell(w, size * 0.45, line, dry_run=True, output="LINES")
+            wrapped = pdf.multi_cell(w, size * 0.45, line.text, dry_run=True, output="LINES")
             n = len(cast("list[str]", wrapped))  # output="LINES": the wrapped lines
         total += n * size * 0.45 + size * 0.12
     return total
@@ -467,7 +494,7 @@ SIZES = tuple(5 + 0.5 * i for i in range(17))
 """Font sizes a card's text may take: 5 to 13 pt in half points."""
 
 
-def _fit(pdf: FPDF, lines: list[str], w: float, h: float,
+def _fit(pdf: FPDF, lines: list[Line], w: float, h: float,
          bold_first: bool) -> tuple[float, float]:
     """The largest size of SIZES at which ``lines`` fit in w x h (the smallest when none
     does), and their height at that size. Most cards fit at the largest; for the others,
@@ -501,7 +528,7 @@ CARD_PICTURES_MAX = 6
 
 
 def _draw_card(pdf: FPDF, x: float, y: float, w: float, h: float, number: int,
-               label: str, lines: list[str], bold_first: bool,
+               label: str, lines: list[Line], bold_first: bool,
                pictures: tuple[Pictures, list[str]] | None = None) -> None:
     """One side of a card: its number and label, then its text at the largest size that
     fits beside its pictures (``pictures``: the drawer and their names), and under it those
@@ -532,9 +559,9 @@ def _draw_card(pdf: FPDF, x: float, y: float, w: float, h: float, number: int,
     top = y + pad + 4 + max(0.0, (inner_h - used - gap - room) / 2)
     pdf.set_xy(x + pad, top)
     for i, line in enumerate(lines):
-        pdf.set_font(FONT, "B" if (bold_first and i == 0) else "", size)
+        _font(pdf, line, bold_first and i == 0, size)
         pdf.set_x(x + pad)
-        _lines(pdf, inner_w, size * 0.45, line)
+        _lines(pdf, inner_w, size * 0.45, line.text)
         pdf.ln(size * 0.12)
     if drawer is not None and found and room > 0:
         drawer.row(pdf, found, x + pad, top + used + gap, inner_w, room)

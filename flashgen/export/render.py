@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import string
+from typing import NamedTuple
 
 from flashgen.model import Body, Inline, Options, Point, Points, Text
 from flashgen.text import right_to_left
@@ -134,28 +135,48 @@ def inline_text(text: Inline, cloze: str = "show") -> str:
     return "".join(out)
 
 
-def _points_lines(points: tuple[Point, ...], ordered: bool, depth: int) -> list[str]:
+class Line(NamedTuple):
+    """A line of a card side as plain text (``side_lines``)."""
+
+    text: str
+    code: bool = False
+    """It is a code block's (to be set in a monospace font, where a writer can)."""
+
+
+def _code(text: Inline) -> bool:
+    """Whether ``text`` is a code block (its spans, pictures aside, all ``pre``)."""
+    shown = [s for s in text if s.style != "image"]
+    return bool(shown) and all(s.style == "pre" for s in shown)
+
+
+def _points_lines(points: tuple[Point, ...], ordered: bool, depth: int) -> list[Line]:
     lines = []
     for i, p in enumerate(points, 1):
         lead = "  " * depth + (f"{i}. " if ordered else "• ")
         text = inline_text(p.text)
         if "\n" in text:  # a code block's lines: under the point's first, not its bullet
             text = text.replace("\n", "\n" + " " * len(lead))
-        lines.append(lead + text)
+        lines.append(Line(lead + text, _code(p.text)))
         lines.extend(_points_lines(p.children, False, depth + 1))
     return lines
 
 
-def body_lines(body: Body, cloze: str = "show") -> list[str]:
-    """A card side as plain-text lines (for PDF and spreadsheets)."""
-    lines: list[str] = []
+def side_lines(body: Body, cloze: str = "show") -> list[Line]:
+    """A card side as plain-text lines (for PDF and spreadsheets), each knowing whether it
+    is code."""
+    lines: list[Line] = []
     for part in body:
         if isinstance(part, Text):
-            lines.append(inline_text(part.text, cloze))
+            lines.append(Line(inline_text(part.text, cloze), _code(part.text)))
         elif isinstance(part, Points):
             lines.extend(_points_lines(part.points, part.ordered, 0))
         elif isinstance(part, Options):
             for i, o in enumerate(part.options):
                 mark = " ✓" if i == part.answer else ""
-                lines.append(f"{LETTERS[i]}. {inline_text(o, cloze)}{mark}")
-    return [ln for ln in lines if ln.strip()]
+                lines.append(Line(f"{LETTERS[i]}. {inline_text(o, cloze)}{mark}"))
+    return [ln for ln in lines if ln.text.strip()]
+
+
+def body_lines(body: Body, cloze: str = "show") -> list[str]:
+    """A card side as plain-text lines (for PDF and spreadsheets)."""
+    return [line.text for line in side_lines(body, cloze)]
