@@ -934,6 +934,10 @@ class _Builder:
                 table = self.html_table(node)
                 if table is not None:
                     return [table]
+            if raw[:3].lower() in ("<ul", "<ol"):
+                listed = self.html_list(node)
+                if listed is not None:
+                    return [listed]
             found = _html_tokens(raw)
             if found is None:
                 text = tuple(_html_spans(raw, "", ""))
@@ -1108,6 +1112,27 @@ class _Builder:
         if _numbers_rows(header, body):  # the rows' numbers are nothing to learn
             header, body = header[1:], [r[1:] for r in body]
         return Table(header, tuple(body), tuple(ref for ref, _ in rows[1:]), self.ref(node))
+
+    def html_list(self, node: _Node) -> ListBlock | None:
+        """A list written in HTML (``<ul>`` or ``<ol>``, lists in its items), as ``list_block``
+        reads one written in Markdown; None for HTML that is not one list."""
+        found = _html_list(node.token.content)
+        if found is None:
+            return None
+        first = self.ref(node).line
+
+        def block(ordered: bool, items: list[_HtmlItem], ref: SourceRef) -> ListBlock:
+            made = []
+            for it in items:
+                at = self.line_ref(first + it.line)
+                kids = tuple(block(o, sub, at) for o, sub in it.lists)
+                text = self.html_inline("".join(it.pieces), first + it.line)
+                if has_content(text) or kids:
+                    made.append(ListItem(text, kids, at))
+            return ListBlock(tuple(made), ordered, ref)
+
+        listed = block(*found, self.ref(node))
+        return listed if listed.items else None
 
     def html_inline(self, raw: str, line: int) -> Inline:
         """A piece of HTML as text: its styles, images and line breaks read (``_html_tokens``),
@@ -1659,6 +1684,53 @@ def _html_rows(raw: str) -> list[tuple[int, bool, list[str]]] | None:
         return None  # never closed
     found = [(at, head or all(ths), cells) for at, head, cells, ths in rows if cells]
     return found or None
+
+
+@dataclass
+class _HtmlItem:
+    """An HTML list's item as it is read: its line (from 0), its text's pieces, its lists."""
+
+    line: int
+    pieces: list[str] = field(default_factory=list)
+    lists: list[tuple[bool, list[_HtmlItem]]] = field(default_factory=list)
+
+
+def _html_list(raw: str) -> tuple[bool, list[_HtmlItem]] | None:
+    """The one HTML list that ``raw`` is (blanks and comments around it aside): whether it is
+    ordered, and its items. None when ``raw`` holds anything else: text outside the list, a
+    second list, a list left open."""
+    top: tuple[bool, list[_HtmlItem]] | None = None
+    stack: list[list[_HtmlItem]] = []  # the open lists' items, the innermost last
+    line = 0
+    for piece in _HTML_PIECES.findall(raw):
+        tag = _HTML_TAG.match(piece) if piece[:1] == "<" and len(piece) > 1 else None
+        name = tag.group(2).lower() if tag is not None else ""
+        closing = tag is not None and bool(tag.group(1))
+        if name in ("ul", "ol") and not closing:
+            items: list[_HtmlItem] = []
+            if not stack:
+                if top is not None:
+                    return None  # a second list
+                top = (name == "ol", items)
+            else:
+                if not stack[-1]:
+                    stack[-1].append(_HtmlItem(line))  # a list before any item
+                stack[-1][-1].lists.append((name == "ol", items))
+            stack.append(items)
+        elif name in ("ul", "ol"):
+            if not stack:
+                return None
+            stack.pop()
+        elif name == "li" and stack:
+            if not closing:
+                stack[-1].append(_HtmlItem(line))
+        elif not stack:
+            if piece.strip() and not piece.startswith("<!--"):
+                return None  # text beside the list
+        elif stack[-1] and not piece.startswith("<!--"):
+            stack[-1][-1].pieces.append(piece)
+        line += piece.count("\n")
+    return top if top is not None and not stack else None
 
 
 def _html_spans(raw: str, style: str, href: str) -> list[Span]:

@@ -414,3 +414,21 @@ def test_a_table_written_in_html_is_a_table():
     assert [s.style for s in table.rows[0][0]] == ["strong"]
     assert [r.line for r in table.row_refs] == [5, 6]
     assert [type(b).__name__ for b in rest] == ["Paragraph", "Paragraph"]
+
+
+def test_a_list_written_in_html_is_a_list():
+    """A list written in HTML (``<ul>``, ``<ol>``, as apps export them) was a paragraph of
+    its items' text. It is now a list, its items' styles read and its lists nested, each
+    item where it is written; HTML that is not one list stays text."""
+    doc = parse("# Revolution\n\n## Causes\n\n<ol>\n<li><b>Debt</b> from wars\n"
+                "<li>Inequality:\n  <ul><li>taxes</li><li>privilege</li></ul>\n</li>\n</ol>\n\n"
+                "<ul><li>one</li></ul> and text\n", "n.md")
+    listed, rest = doc.sections[0].blocks
+    assert isinstance(listed, ListBlock) and listed.ordered
+    assert [plain(it.text) for it in listed.items] == ["Debt from wars", "Inequality:"]
+    assert [s.style for s in listed.items[0].text] == ["strong", ""]
+    (sub,) = listed.items[1].children
+    assert [plain(it.text) for it in sub.items] == ["taxes", "privilege"]
+    assert not sub.ordered
+    assert [it.ref.line for it in listed.items] == [6, 7]
+    assert isinstance(rest, Paragraph)

@@ -27,6 +27,7 @@ MD_ATOMS = st.sampled_from([
     "```", "\n  ```\n", "\n- ", "\n  - ", "**Client**: ", "\n**Baker** : ",
     # tables written in HTML
     "<table>", "</table>", "<tr>", "<th>", "<td>", "</td>", "<thead>", "<caption>",
+    "<ul>", "</ul>", "<ol>", "<li>", "</li>",
 ])
 MARKDOWN = st.lists(st.one_of(MD_ATOMS, st.text(max_size=12)), max_size=60).map("".join)
 LIVE = re.compile(r"<(?!/?(?:b|i|code|pre|ul|ol|li|div|span|a href=\"https?:|img src=\"fg-)[ >])",
