@@ -1090,11 +1090,7 @@ class _Builder:
                     refs.append(self.ref(tr))
         if not header:
             return None
-        width = len(header)
-        rows = [tuple(r[:width]) + ((),) * (width - len(r)) for r in rows]
-        if _numbers_rows(header, rows):  # the rows' numbers are nothing to learn
-            header, rows = header[1:], [r[1:] for r in rows]
-        return Table(header, tuple(rows), tuple(refs), self.ref(node))
+        return _table(header, rows, refs, self.ref(node))
 
     def html_table(self, node: _Node) -> Table | None:
         """A table written in HTML (``<table>``, its header row of ``<th>`` cells or in
@@ -1106,12 +1102,8 @@ class _Builder:
         first = self.ref(node).line
         rows = [(self.line_ref(first + at), tuple(clean_inline(self.html_inline(c, first + at))
                                                   for c in cells)) for at, _, cells in found]
-        header = rows[0][1]
-        width = len(header)
-        body = [tuple(r[:width]) + ((),) * (width - len(r)) for _, r in rows[1:]]
-        if _numbers_rows(header, body):  # the rows' numbers are nothing to learn
-            header, body = header[1:], [r[1:] for r in body]
-        return Table(header, tuple(body), tuple(ref for ref, _ in rows[1:]), self.ref(node))
+        return _table(rows[0][1], [r for _, r in rows[1:]], [ref for ref, _ in rows[1:]],
+                      self.ref(node))
 
     def html_list(self, node: _Node) -> ListBlock | None:
         """A list written in HTML (``<ul>`` or ``<ol>``, lists in its items), as ``list_block``
@@ -1233,6 +1225,17 @@ _INDEX_HEADERS = frozenset(["", "#", "no", "no.", "nr", "nr.", "nº", "n°", "n.
 """Headings of a column that numbers a table's rows: ``#``, ``No.`` (Indonesian ``No``,
 ``Nomor``), German and Dutch ``Nr.``, Spanish and French ``Nº``, ``N°``, Russian ``№``,
 Chinese ``序号``, Japanese ``番号``, Korean ``번호``."""
+
+
+def _table(header: tuple[Inline, ...], rows: list[tuple[Inline, ...]], refs: list[SourceRef],
+           ref: SourceRef) -> Table:
+    """A table of these cells, each row as wide as the header (cut, or filled with empty
+    cells); a first column that only numbers the rows is left out."""
+    width = len(header)
+    rows = [tuple(r[:width]) + ((),) * (width - len(r)) for r in rows]
+    if _numbers_rows(header, rows):  # the rows' numbers are nothing to learn
+        header, rows = header[1:], [r[1:] for r in rows]
+    return Table(header, tuple(rows), tuple(refs), ref)
 
 
 def _numbers_rows(header: tuple[Inline, ...], rows: list[tuple[Inline, ...]]) -> bool:
