@@ -80,7 +80,10 @@ def clean_label(text: str) -> str:
 
 
 def clean_inline(inline: Inline) -> Inline:
-    """``inline`` with decoration removed, spaces collapsed, and leading numbering dropped."""
+    """``inline`` (a table's cell) with decoration removed and spaces collapsed. What it
+    starts with stays: a number (``2.5 µm``), a letter and a full stop (``E. coli``,
+    ``A. Smith``) are a cell's data; a column that numbers the rows is left out whole
+    (``parse._numbers_rows``)."""
     spans: list[Span] = []
     for s in inline:
         if s.style == "image":
@@ -95,9 +98,7 @@ def clean_inline(inline: Inline) -> Inline:
         spans.pop()
     if not spans:
         return ()
-    first = spans[0]
-    lead = _NUMBERING.sub("", first.text.lstrip(), count=1)
-    spans[0] = first.with_text(lead)
+    spans[0] = spans[0].with_text(spans[0].text.lstrip())
     spans[-1] = spans[-1].with_text(spans[-1].text.rstrip())
     return tuple(s for s in spans if s.text)
 

@@ -432,3 +432,15 @@ def test_a_list_written_in_html_is_a_list():
     assert not sub.ordered
     assert [it.ref.line for it in listed.items] == [6, 7]
     assert isinstance(rest, Paragraph)
+
+
+def test_a_cell_keeps_what_it_starts_with():
+    """A cell that starts with a decimal number lost it, as a heading loses ``1.2``: ``2.5
+    µm`` became ``µm``, and ``E. coli`` would have become ``coli``. A cell is data: it keeps
+    its start. A column that only numbers the rows is still left out."""
+    doc = parse("## Sizes\n\n| # | Organism | Size | Described by |\n|---|---|---|---|\n"
+                "| 1 | E. coli | 2.5 µm | T. Escherich |\n| 2 | Yeast | 5 µm | 1.2 Ref |\n", "n.md")
+    (table,) = doc.sections[0].blocks
+    assert [plain(h) for h in table.header] == ["Organism", "Size", "Described by"]
+    assert [[plain(c) for c in r] for r in table.rows] == [
+        ["E. coli", "2.5 µm", "T. Escherich"], ["Yeast", "5 µm", "1.2 Ref"]]
