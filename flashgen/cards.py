@@ -987,9 +987,11 @@ def question_cards(note: Note) -> Iterator[Card]:
         if pending is not None:
             yield from emit(pending[0], (), pending[1], pending[2])
             pending = None
-        if isinstance(b, Table) and note.rows(b).questions:
+        if isinstance(b, Table) and (quiz or note.rows(b).questions):
+            # a table of questions; in a quiz, every row asks by its first cell (a quiz's
+            # blocks are not the table rules' to ask)
             for row, ref, r in zip(b.rows, b.row_refs, note.rows(b).rows, strict=False):
-                if _is_question(r.key):
+                if quiz or _is_question(r.key):
                     yield from emit(row[0], _row_back(r.asked) if r.asked else (), path, ref)
             continue
         if not isinstance(b, ListBlock) or _not_studied(b):

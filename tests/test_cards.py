@@ -451,6 +451,19 @@ def test_a_table_of_questions_asks_them():
         assert first.ref.line == 7
 
 
+def test_a_table_in_a_quiz_asks_every_row():
+    """A quiz's table (``## Review``, a Cornell table) made no card unless most of its first
+    cells asked: a quiz's blocks are not the table rules', and the question rule took only
+    tables of questions. In a quiz, every row now asks by its first cell."""
+    text = ("# Diabetes\n\n## Review\n\n| Cue | Notes |\n|---|---|\n"
+            "| What does insulin do? | It lets cells take up glucose |\n"
+            "| Polyuria | Passing large amounts of urine |\n")
+    assert [(c.prompt, back_text(c)) for c in _cards(text, "question")] == [
+        ("What does insulin do?", "It lets cells take up glucose"),
+        ("Polyuria", "Passing large amounts of urine")]
+    assert _cards(text, "table") == [] and _cards(text, "mcq") == []
+
+
 def test_a_cue_that_asks_is_its_card_front_as_written():
     """Cornell notes (``| Cue | Notes |``, some cues questions) made ``Where does it
     happen? (Cue): what is the Notes?``: the cue column holds prompts, not keys to ask by.
