@@ -41,7 +41,7 @@ from flashgen.model import (
     plain,
     value,
 )
-from flashgen.text import collapse
+from flashgen.text import COLONS, collapse
 
 log = logging.getLogger("flashgen")
 T = TypeVar("T")
@@ -490,9 +490,6 @@ def _in_formula(text: Inline, at: int) -> bool:
     return False
 
 
-_LABEL_END = (":", "：")
-
-
 def _term_split(item: ListItem) -> tuple[Inline, Inline] | None:
     """``(term, definition)`` of a point written ``term: definition`` (or with a dash, ``=``
     or an arrow), where the term is a short name (a few words, no sentence in it, or one
@@ -502,7 +499,7 @@ def _term_split(item: ListItem) -> tuple[Inline, Inline] | None:
     if item.term:
         return item.term, item.text[len(item.term) + 1:]
     text = plain(item.text)
-    if item.children and text.rstrip().endswith(_LABEL_END):
+    if item.children and text.rstrip().endswith(COLONS):
         found = _TERM_SEPARATOR.search(text)
         if found is None or not text[found.end():].strip():
             term = text.rstrip()[:-1].strip(" \t*_")
@@ -1192,7 +1189,7 @@ def _term_like(phrase: str) -> bool:
     """Whether a bold phrase is a term to hide: two letters or more, or one of a script that
     writes a word in one (Chinese, Japanese: は, 水); no label ending in a colon."""
     return ((len(phrase) >= 2 or (phrase >= "\u2e80" and phrase.isalpha()))
-            and not phrase.endswith((":", "：")))
+            and not phrase.endswith(COLONS))
 
 
 def _cloze(sentence: Inline, prefix: str, numbered: bool) -> tuple[Inline, str] | None:
@@ -1209,7 +1206,7 @@ def _cloze(sentence: Inline, prefix: str, numbered: bool) -> tuple[Inline, str] 
                  else s.style, s.href) for s in sentence]
     if not phrases:
         return None
-    if sentence[-1].text.rstrip().endswith(_LABEL_END) and not any(
+    if sentence[-1].text.rstrip().endswith(COLONS) and not any(
             c.isalnum() for s in sentence if s not in phrases for c in s.text):
         return None  # ``**Treatment**:``, a label of the points under it: nothing to recall
     letters = sum(len(s.text.strip()) for s in sentence)

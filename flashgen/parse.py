@@ -33,7 +33,7 @@ from flashgen.model import (
     merged,
     plain,
 )
-from flashgen.text import clean_inline, clean_label, collapse, deck_name
+from flashgen.text import COLONS, clean_inline, clean_label, collapse, deck_name
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -310,7 +310,6 @@ def _code(node: _Node) -> Inline:
 
 
 _BOLD = ("**", "__")
-_COLON = (":", "：")
 
 
 def _labelled(line: Inline) -> bool:
@@ -318,9 +317,9 @@ def _labelled(line: Inline) -> bool:
     after it."""
     if not line or line[0].style != "strong" or not line[0].text.strip():
         return False
-    if line[0].text.rstrip().endswith(_COLON):
+    if line[0].text.rstrip().endswith(COLONS):
         return True
-    return len(line) > 1 and not line[1].style and line[1].text.lstrip().startswith(_COLON)
+    return len(line) > 1 and not line[1].style and line[1].text.lstrip().startswith(COLONS)
 
 
 def _text_token(content: str) -> Token:
@@ -938,13 +937,7 @@ class _Builder:
                 listed = self.html_list(node)
                 if listed is not None:
                     return [listed]
-            found = _html_tokens(raw)
-            if found is None:
-                text = tuple(_html_spans(raw, "", ""))
-            else:
-                spans = self.spans(found, self.ref(node).line)
-                text = cut(tuple(s.with_text(_BLANKS.sub(" ", s.text)) if s.style != "image" else s
-                                 for s in spans), 0)
+            text = self.html_inline(raw, self.ref(node).line)
             return [Paragraph(text, self.ref(node))] if has_content(text) else []
         if kind == "blockquote":
             out: list[Block] = []
@@ -1129,9 +1122,10 @@ class _Builder:
     def html_inline(self, raw: str, line: int) -> Inline:
         """A piece of HTML as text: its styles, images and line breaks read (``_html_tokens``),
         else (another tag in it) as written."""
-        found = _html_tokens(raw.strip())
+        raw = raw.strip()
+        found = _html_tokens(raw)
         if found is None:
-            return tuple(_html_spans(raw.strip(), "", ""))
+            return tuple(_html_spans(raw, "", ""))
         spans = self.spans(found, line)
         return cut(tuple(s.with_text(_BLANKS.sub(" ", s.text)) if s.style != "image" else s
                          for s in spans), 0)

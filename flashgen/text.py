@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flashgen.i18n import in_word
 from flashgen.model import Inline, Span
 
 _SPACE = re.compile(r"\s+")
@@ -48,9 +49,8 @@ def right_to_left(text: str) -> bool:
 
 _ZWJ = "\u200d"
 
-
-def _in_word(char: str) -> bool:
-    return unicodedata.category(char)[0] in "LM"
+COLONS = (":", "：")
+"""A colon, Latin or full-width (Chinese, Japanese): what ends a label."""
 
 
 def drop_decoration(text: str) -> str:
@@ -63,7 +63,7 @@ def drop_decoration(text: str) -> str:
         return "".join(" " if is_decoration(c) else c for c in text)
     last = len(text) - 1
     return "".join(
-        c if c == _ZWJ and 0 < i < last and _in_word(text[i - 1]) and _in_word(text[i + 1])
+        c if c == _ZWJ and 0 < i < last and in_word(text[i - 1]) and in_word(text[i + 1])
         else " " if is_decoration(c) else c
         for i, c in enumerate(text))
 

@@ -347,24 +347,28 @@ class Pictures:
 
 
 def _start(deck: Deck, paper: str, fallback: Path | None, pictures: Pictures | None,
-           shaped: bool | None) -> tuple[i18n.Language, frozenset[int], Pictures, FPDF]:
+           shaped: bool | None, mono: bool | None,
+           ) -> tuple[i18n.Language, frozenset[int], Pictures, FPDF]:
     """What every layout starts from: the deck's language, the letters the fonts draw, the
-    picture drawer (one drawing none when not given) and a new PDF, its text shaped or not
-    (None: as the deck needs, when fpdf2 can), with a monospace font when a card shows code."""
+    picture drawer (one drawing none when not given) and a new PDF, its text shaped or not,
+    with a monospace font for code or not (None: as the deck needs; shaped when fpdf2 can)."""
     if shaped is None:
         shaped = needs_shaping(_texts(deck)) and _can_shape()
+    if mono is None:
+        mono = _has_code(deck)
     return (i18n.get(deck.lang), _coverage(fallback), pictures or Pictures({}, deck.source),
-            _new_pdf(paper, deck.name, fallback, shaped, _has_code(deck)))
+            _new_pdf(paper, deck.name, fallback, shaped, mono))
 
 
 # --- sheet --------------------------------------------------------------------
 
 
 def render_sheet(deck: Deck, paper: str = "a4", fallback: Path | None = None,
-                 pictures: Pictures | None = None, shaped: bool | None = None) -> bytes:
+                 pictures: Pictures | None = None, shaped: bool | None = None,
+                 mono: bool | None = None) -> bytes:
     """Cards grouped by section, numbered; MCQ options lettered; answer key at the end;
     ``pictures``: draws the embedded pictures under their card's text."""
-    lang, covered, pictures, pdf = _start(deck, paper, fallback, pictures, shaped)
+    lang, covered, pictures, pdf = _start(deck, paper, fallback, pictures, shaped, mono)
     pdf.add_page()
     width = pdf.epw
     pdf.set_font(FONT, "B", 16)
@@ -574,10 +578,10 @@ def _chunks(cards: list[Card], n: int) -> Iterable[tuple[int, list[Card]]]:
 
 def render_cards(deck: Deck, paper: str = "a4", duplex: str = "long",
                  fallback: Path | None = None, pictures: Pictures | None = None,
-                 shaped: bool | None = None) -> bytes:
+                 shaped: bool | None = None, mono: bool | None = None) -> bytes:
     """Fronts in a 2 x 4 grid, backs on the next page placed for the printer's duplex flip;
     ``pictures``: draws the embedded pictures under their side's text."""
-    lang, covered, pictures, pdf = _start(deck, paper, fallback, pictures, shaped)
+    lang, covered, pictures, pdf = _start(deck, paper, fallback, pictures, shaped, mono)
     pdf.set_auto_page_break(False)
     grid = _grid(pdf, 2, 4)
     per_page = grid.cols * grid.rows
@@ -604,10 +608,11 @@ def render_cards(deck: Deck, paper: str = "a4", duplex: str = "long",
 
 
 def render_fold(deck: Deck, paper: str = "a4", fallback: Path | None = None,
-                pictures: Pictures | None = None, shaped: bool | None = None) -> bytes:
+                pictures: Pictures | None = None, shaped: bool | None = None,
+                mono: bool | None = None) -> bytes:
     """Front and back side by side with a dashed fold line; cut along the rows, fold, study.
     ``pictures``: draws the embedded pictures under their side's text."""
-    lang, covered, pictures, pdf = _start(deck, paper, fallback, pictures, shaped)
+    lang, covered, pictures, pdf = _start(deck, paper, fallback, pictures, shaped, mono)
     pdf.set_auto_page_break(False)
     grid = _grid(pdf, 2, 4)
     for start, chunk in _chunks(list(deck.cards), grid.rows):
@@ -669,16 +674,17 @@ def write_pdf(deck: Deck, target: Path, layouts: Iterable[str] = ("sheet",),
         log.warning("%s: its PDFs hold right-to-left or joined letters (Hebrew, Arabic, "
                     "Devanagari ...), which print correctly only with the uharfbuzz package "
                     "(pip install uharfbuzz); printed unshaped", deck.source)
+    mono = _has_code(deck)
     pictures = Pictures(media or {}, deck.source)  # one warning per picture, not per layout
     written = []
     for i, layout in enumerate(layouts):
         path = target if i == 0 else target.with_name(f"{target.stem}.{layout}.pdf")
         if layout == "sheet":
-            data = render_sheet(deck, paper, font, pictures, shaped)
+            data = render_sheet(deck, paper, font, pictures, shaped, mono)
         elif layout == "cards":
-            data = render_cards(deck, paper, duplex, font, pictures, shaped)
+            data = render_cards(deck, paper, duplex, font, pictures, shaped, mono)
         elif layout == "fold":
-            data = render_fold(deck, paper, font, pictures, shaped)
+            data = render_fold(deck, paper, font, pictures, shaped, mono)
         else:
             raise ValueError(f"unknown PDF layout {layout!r}")
         write_bytes(path, data)

@@ -143,7 +143,7 @@ class Line(NamedTuple):
     """It is a code block's (to be set in a monospace font, where a writer can)."""
 
 
-def _code(text: Inline) -> bool:
+def _is_code(text: Inline) -> bool:
     """Whether ``text`` is a code block (its spans, pictures aside, all ``pre``)."""
     shown = [s for s in text if s.style != "image"]
     return bool(shown) and all(s.style == "pre" for s in shown)
@@ -156,7 +156,7 @@ def _points_lines(points: tuple[Point, ...], ordered: bool, depth: int) -> list[
         text = inline_text(p.text)
         if "\n" in text:  # a code block's lines: under the point's first, not its bullet
             text = text.replace("\n", "\n" + " " * len(lead))
-        lines.append(Line(lead + text, _code(p.text)))
+        lines.append(Line(lead + text, _is_code(p.text)))
         lines.extend(_points_lines(p.children, False, depth + 1))
     return lines
 
@@ -167,7 +167,7 @@ def side_lines(body: Body, cloze: str = "show") -> list[Line]:
     lines: list[Line] = []
     for part in body:
         if isinstance(part, Text):
-            lines.append(Line(inline_text(part.text, cloze), _code(part.text)))
+            lines.append(Line(inline_text(part.text, cloze), _is_code(part.text)))
         elif isinstance(part, Points):
             lines.extend(_points_lines(part.points, part.ordered, 0))
         elif isinstance(part, Options):
